@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js'
+import { UsageError } from './cli/args.js'
+import { COMMANDS, TOP_USAGE } from './cli/commands.js'
+import { MigrationError } from './db/migrate.js'
+import { MigrationFileError } from './db/migrationFiles.js'
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${TOP_USAGE}\n`)
+    return name ? 0 : 2
+  }
+  const command = COMMANDS[name]
+  if (!command) throw new UsageError(`unknown command "${name}"`, TOP_USAGE.split('\n')[0]!)
+  return command(rest, () => loadConfig())
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`sightline: ${error.message} (usage: ${error.usage})\n`)
+      process.exitCode = 2
+    } else if (error instanceof ConfigError || error instanceof MigrationFileError || error instanceof MigrationError) {
+      process.stderr.write(`sightline: ${error.message}\n`)
+      process.exitCode = 1
+    } else {
+      process.stderr.write(`sightline: ${(error as Error)?.stack ?? String(error)}\n`)
+      process.exitCode = 1
+    }
+  },
+)

@@ -1,0 +1,36 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+
+/** Repository root (collector runs from the workspace). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+
+const port = z.coerce.number().int().min(0).max(65_535)
+
+const EnvSchema = z.object({
+  PORT: port.default(7070),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  SIGHTLINE_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.sightline')),
+  SIGHTLINE_EMBEDDED_PORT: port.default(54_329),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = z.infer<typeof EnvSchema>
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; a bad value is reported by variable name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,113 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import path from 'node:path'
+import { serve } from '@hono/node-server'
+import type { Sql } from 'postgres'
+import { createApp } from './app.js'
+import { type Config, loadConfig } from './config.js'
+import { openDatabase } from './db/connect.js'
+import { migrateUp } from './db/migrate.js'
+import { loadMigrations } from './db/migrationFiles.js'
+import { createSite } from './db/sites.js'
+import { createLogger } from './log.js'
+
+/** How long in-flight requests get to finish after SIGTERM before connections are cut. */
+export const SHUTDOWN_DRAIN_MS = 10_000
+
+export interface RunningCollector {
+  url: string
+  sql: Sql
+  embedded: boolean
+  stop(): Promise<void>
+}
+
+/** Opens the database (embedded when DATABASE_URL is unset), applies migrations, serves, and stops cleanly. */
+export async function startCollector(config: Config = loadConfig()): Promise<RunningCollector> {
+  const log = createLogger(config.LOG_LEVEL)
+  const migrations = await loadMigrations()
+  const db = await openDatabase(config, { name: 'sightline-collector' })
+  try {
+    const applied = await migrateUp(db.sql, migrations)
+    if (applied.length) log.info({ applied }, 'migrations applied')
+    await db.sql`select sightline_ensure_partitions(current_date - 7, current_date + 7)`
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+  const app = createApp({ sql: db.sql, config: { log, migrations } })
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  const url = `http://${config.HOST}:${port}`
+  log.info({ url, database: db.displayUrl, embedded: db.embedded }, 'collector listening')
+
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= (async () => {
+      app.deps.state.shuttingDown = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS)
+      await closed
+      clearTimeout(timer)
+      await db.close()
+      log.info('collector stopped')
+    })()
+    return stopping
+  }
+  return { url, sql: db.sql, embedded: db.embedded, stop }
+}
+
+interface DevSite {
+  siteId: string
+  siteKey: string
+  readKey: string
+}
+
+/**
+ * On a database with no sites at all, creates a "Local development" site that accepts any origin and
+ * remembers its keys in `<data dir>/dev-site.json` so every start can print them.
+ */
+export async function ensureDevSite(sql: Sql, dataDir: string): Promise<DevSite | null> {
+  const file = path.join(dataDir, 'dev-site.json')
+  const remembered = await readFile(file, 'utf8').then((s) => JSON.parse(s) as DevSite, () => null)
+  if (remembered) {
+    const [row] = await sql`select 1 from sites where id = ${remembered.siteId}`
+    if (row) return remembered
+  }
+  const [any] = await sql`select 1 from sites limit 1`
+  if (any) return null
+  const site = await createSite(sql, { name: 'Local development', companyName: 'Local', origins: ['*'] })
+  const dev = { siteId: site.siteId, siteKey: site.siteKey, readKey: site.readKey }
+  await mkdir(dataDir, { recursive: true })
+  await writeFile(file, `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 })
+  return dev
+}
+
+/** Entry point for `sightline start`: serve until SIGINT/SIGTERM. */
+export async function runServer(config: Config = loadConfig()): Promise<void> {
+  const collector = await startCollector(config)
+  const dev = collector.embedded ? await ensureDevSite(collector.sql, config.SIGHTLINE_DATA_DIR) : null
+  const lines = [`Sightline collector listening on ${collector.url}`, `  health:   ${collector.url}/healthz`]
+  if (dev) {
+    lines.push(
+      `  site key: ${dev.siteKey}`,
+      `  read key: ${dev.readKey}`,
+      `  embed:    <script src="${collector.url}/sdk.js" data-site-key="${dev.siteKey}" async></script>`,
+    )
+  } else if (collector.embedded) {
+    lines.push('  create a site and its keys with: pnpm sightline site create --name NAME --origin URL')
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+  const onSignal = (signal: string) => {
+    process.stdout.write(`${signal} received, draining (at most ${SHUTDOWN_DRAIN_MS / 1000} s)…\n`)
+    collector.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+}
