@@ -1,0 +1,3 @@
+export * from './batch.js'
+export * from './events.js'
+export * from './limits.js'
