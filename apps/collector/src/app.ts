@@ -23,10 +23,20 @@ export interface AppConfig {
 
 /** Builds the collector's Hono app. Tests call `app.request()` on it; `server.ts` serves it. */
 export function createApp({ sql, config }: { sql: Sql; config: AppConfig }) {
-  const deps: AppDeps = { sql, log: config.log, migrations: config.migrations, state: { shuttingDown: false } }
+  const deps: AppDeps = {
+    sql,
+    log: config.log,
+    migrations: config.migrations,
+    state: { shuttingDown: false },
+  }
   const app = new Hono()
   app.route('/', healthRoutes(deps))
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404))
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } },
+      404,
+    ),
+  )
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse()
     deps.log.error({ err: { message: error.message, name: error.name } }, 'unhandled error')

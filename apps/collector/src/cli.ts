@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config.js'
 import { UsageError } from './cli/args.js'
 import { COMMANDS, TOP_USAGE } from './cli/commands.js'
+import { ConfigError, loadConfig } from './config.js'
 import { MigrationError } from './db/migrate.js'
 import { MigrationFileError } from './db/migrationFiles.js'
 
@@ -24,7 +24,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`sightline: ${error.message} (usage: ${error.usage})\n`)
       process.exitCode = 2
-    } else if (error instanceof ConfigError || error instanceof MigrationFileError || error instanceof MigrationError) {
+    } else if (
+      error instanceof ConfigError ||
+      error instanceof MigrationFileError ||
+      error instanceof MigrationError
+    ) {
       process.stderr.write(`sightline: ${error.message}\n`)
       process.exitCode = 1
     } else {

@@ -10,6 +10,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'sightline-collector' },
-    redact: { paths: ['key', 'siteKey', 'readKey', 'authorization', 'body', 'payload', '*.key', '*.authorization'], remove: true },
+    redact: {
+      paths: ['key', 'siteKey', 'readKey', 'authorization', 'body', 'payload', '*.key', '*.authorization'],
+      remove: true,
+    },
   })
 }

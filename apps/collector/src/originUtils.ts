@@ -7,7 +7,8 @@ export function normalizeOriginPattern(input: string): string {
   const value = input.trim()
   if (value === '*') return '*'
   const wildcard = /^(https?):\/\/\*\.(.+)$/.exec(value)
-  if (wildcard) return `${wildcard[1]}://*.${normalizeOrigin(`${wildcard[1]}://${wildcard[2]}`).split('://')[1]}`
+  if (wildcard)
+    return `${wildcard[1]}://*.${normalizeOrigin(`${wildcard[1]}://${wildcard[2]}`).split('://')[1]}`
   return normalizeOrigin(value)
 }
 
@@ -18,7 +19,8 @@ function normalizeOrigin(value: string): string {
   } catch {
     throw new Error(`"${value}" is not a URL origin such as https://shop.example`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${value}" must use http or https`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`"${value}" must use http or https`)
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
     throw new Error(`"${value}" must be an origin only (scheme, host and port), without path or query`)
   }
@@ -33,7 +35,11 @@ export function isOriginAllowed(origin: string, patterns: readonly string[]): bo
     if (star !== -1) {
       const scheme = pattern.slice(0, star)
       const suffix = pattern.slice(star + 4) // ".example.com"
-      if (origin.startsWith(`${scheme}://`) && origin.endsWith(suffix) && origin.length > scheme.length + 3 + suffix.length) {
+      if (
+        origin.startsWith(`${scheme}://`) &&
+        origin.endsWith(suffix) &&
+        origin.length > scheme.length + 3 + suffix.length
+      ) {
         return true
       }
     }

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from './config.js'
 import { openDatabase } from './db/connect.js'
 import { migrateUp } from './db/migrate.js'
 import { loadMigrations } from './db/migrationFiles.js'
+import { ensurePartitions } from './db/partitions.js'
 import { createSite } from './db/sites.js'
 import { createLogger } from './log.js'
 
@@ -29,14 +30,16 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
   try {
     const applied = await migrateUp(db.sql, migrations)
     if (applied.length) log.info({ applied }, 'migrations applied')
-    await db.sql`select sightline_ensure_partitions(current_date - 7, current_date + 7)`
+    await ensurePartitions(db.sql)
   } catch (error) {
     await db.close()
     throw error
   }
   const app = createApp({ sql: db.sql, config: { log, migrations } })
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server))
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+      resolve(s as Server),
+    )
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
@@ -72,7 +75,10 @@ interface DevSite {
  */
 export async function ensureDevSite(sql: Sql, dataDir: string): Promise<DevSite | null> {
   const file = path.join(dataDir, 'dev-site.json')
-  const remembered = await readFile(file, 'utf8').then((s) => JSON.parse(s) as DevSite, () => null)
+  const remembered = await readFile(file, 'utf8').then(
+    (s) => JSON.parse(s) as DevSite,
+    () => null,
+  )
   if (remembered) {
     const [row] = await sql`select 1 from sites where id = ${remembered.siteId}`
     if (row) return remembered

@@ -44,7 +44,13 @@ describe('schema catalog', () => {
       join pg_class k on k.relname = c.table_name and k.relnamespace = 'public'::regnamespace
       where c.table_schema = 'public' and c.column_name = 'user_session_id' and c.table_name in ${db.sql(RECORDING_TABLES)}`
     expect(rows.map((r) => r.table).sort()).toEqual([...RECORDING_TABLES].sort())
-    for (const r of rows) expect({ table: r.table, type: r.type, nullable: r.nullable, kind: r.kind }).toEqual({ table: r.table, type: 'uuid', nullable: 'NO', kind: 'p' })
+    for (const r of rows)
+      expect({ table: r.table, type: r.type, nullable: r.nullable, kind: r.kind }).toEqual({
+        table: r.table,
+        type: 'uuid',
+        nullable: 'NO',
+        kind: 'p',
+      })
     const [occurred] = await db.sql`select count(*)::int as n from information_schema.columns
       where table_schema = 'public' and column_name = 'occurred_at' and is_nullable = 'NO' and data_type = 'timestamp with time zone'
       and table_name in ${db.sql(RECORDING_TABLES)}`
@@ -57,7 +63,8 @@ describe('schema catalog', () => {
       where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and relname <> 'sightline_migrations'
         and not (relrowsecurity and relforcerowsecurity)`
     expect(missing).toEqual([])
-    const [count] = await db.sql`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p')`
+    const [count] =
+      await db.sql`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p')`
     expect(count!.n).toBeGreaterThan(30) // parents + today's partitions really were checked
   })
 
@@ -70,7 +77,11 @@ describe('schema catalog', () => {
         and (t.relname in ${db.sql([...RECORDING_TABLES, 'replay_segments'])}
              or t.oid in (select inhrelid from pg_inherits where inhparent::regclass::text in ${db.sql([...RECORDING_TABLES, 'replay_segments'])}))`
     expect(keys.length).toBeGreaterThanOrEqual(13)
-    for (const k of keys) expect({ index: k.index, hasSession: k.columns.includes('user_session_id') }).toEqual({ index: k.index, hasSession: true })
+    for (const k of keys)
+      expect({ index: k.index, hasSession: k.columns.includes('user_session_id') }).toEqual({
+        index: k.index,
+        hasSession: true,
+      })
   })
 
   it('should index the JSONB columns with GIN', async () => {
@@ -83,7 +94,8 @@ describe('schema catalog', () => {
   })
 
   it('should keep the analyst and service roles away from superuser and BYPASSRLS', async () => {
-    const roles = await db.sql`select rolname, rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname in ('sightline_analyst', 'sightline_service') order by rolname`
+    const roles =
+      await db.sql`select rolname, rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname in ('sightline_analyst', 'sightline_service') order by rolname`
     expect(roles).toEqual([
       { rolname: 'sightline_analyst', rolsuper: false, rolbypassrls: false, rolcanlogin: false },
       { rolname: 'sightline_service', rolsuper: false, rolbypassrls: false, rolcanlogin: false },
@@ -95,6 +107,8 @@ describe('schema catalog', () => {
     const good = { name: 'Dev', age: 32, techLiteracy: 'expert', goals: ['find bugs'] }
     await db.sql`insert into test_runs (company_id, name, persona) values (${company!.id}, 'ok', ${db.sql.json(good)})`
     const { goals: _goals, ...bad } = good
-    await expect(db.sql`insert into test_runs (company_id, name, persona) values (${company!.id}, 'bad', ${db.sql.json(bad)})`).rejects.toThrow(/check constraint/)
+    await expect(
+      db.sql`insert into test_runs (company_id, name, persona) values (${company!.id}, 'bad', ${db.sql.json(bad)})`,
+    ).rejects.toThrow(/check constraint/)
   })
 })

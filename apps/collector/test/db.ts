@@ -18,7 +18,11 @@ async function create(fromTemplate: boolean): Promise<TestDatabase> {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.unsafe(fromTemplate ? `create database ${name} template ${inject('templateDb')}` : `create database ${name}`)
+        await admin.unsafe(
+          fromTemplate
+            ? `create database ${name} template ${inject('templateDb')}`
+            : `create database ${name}`,
+        )
         break
       } catch (error) {
         // Two files cloning the template at the same instant: "source database is being accessed by other users".

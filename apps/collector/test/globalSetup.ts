@@ -29,7 +29,12 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.DATABASE_URL
   if (!adminUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'sightline-test-pg-'))
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: 0, ephemeral: true, fast: true })
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      port: 0,
+      ephemeral: true,
+      fast: true,
+    })
     adminUrl = embedded.url
   }
   const templateDb = `sl_template_${process.pid}`

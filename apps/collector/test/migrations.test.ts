@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, rm, writeFile, appendFile } from 'node:fs/promises'
+import { appendFile, cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -26,7 +26,9 @@ async function copyOfMigrations(): Promise<string> {
 }
 
 const userTables = (db: TestDatabase) =>
-  db.sql<{ n: number }[]>`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'sightline_migrations'`
 
 describe('migrations', () => {
@@ -79,7 +81,11 @@ describe('migrations', () => {
     const second = (await readdir(dir)).filter((f) => !f.endsWith('.down.sql')).sort()[1]!
     await appendFile(path.join(dir, second), '\n-- an innocent-looking edit\n')
     const edited = await loadMigrations(dir)
-    await expect(migrateUp(db.sql, edited)).rejects.toThrow(new MigrationError(`${second} was edited after it was applied (checksum differs); add a new migration instead`))
+    await expect(migrateUp(db.sql, edited)).rejects.toThrow(
+      new MigrationError(
+        `${second} was edited after it was applied (checksum differs); add a new migration instead`,
+      ),
+    )
     await expect(migrateDown(db.sql, edited, 1)).rejects.toThrow(second)
     expect((await migrationStatus(db.sql, edited)).find((s) => s.name === second)?.state).toBe('changed')
   })
@@ -90,12 +96,17 @@ describe('migrations', () => {
     const files = await loadMigrations(dir)
     const next = String(files.length + 1).padStart(4, '0')
     const name = `${next}_create_broken.sql`
-    await writeFile(path.join(dir, name), 'create table broken_first (id int);\n\ninsert into no_such_table values (1);\n')
+    await writeFile(
+      path.join(dir, name),
+      'create table broken_first (id int);\n\ninsert into no_such_table values (1);\n',
+    )
     await writeFile(path.join(dir, `${next}_create_broken.down.sql`), 'drop table broken_first;\n')
     const withBroken = await loadMigrations(dir)
     const error = await migrateUp(db.sql, withBroken).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MigrationError)
-    expect((error as Error).message).toMatch(new RegExp(`^${name} failed at statement 2 \\(line 3\\): relation "no_such_table" does not exist`))
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${name} failed at statement 2 \\(line 3\\): relation "no_such_table" does not exist`),
+    )
     expect((error as Error).message).toContain('insert into no_such_table values (1)')
     const [exists] = await db.sql`select to_regclass('broken_first') is not null as present`
     expect(exists!.present).toBe(false)
@@ -108,20 +119,28 @@ describe('migration files', () => {
   it('should refuse bad names, gaps, duplicates and missing down files', async () => {
     const dir = await copyOfMigrations()
     await writeFile(path.join(dir, 'add stuff.sql'), 'select 1;')
-    await expect(loadMigrations(dir)).rejects.toThrow(new MigrationFileError('add stuff.sql: migration files must be named NNNN_verb_object.sql or NNNN_verb_object.down.sql'))
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      new MigrationFileError(
+        'add stuff.sql: migration files must be named NNNN_verb_object.sql or NNNN_verb_object.down.sql',
+      ),
+    )
     await rm(path.join(dir, 'add stuff.sql'))
 
     const count = (await loadMigrations(dir)).length
     const gap = String(count + 2).padStart(4, '0')
     await writeFile(path.join(dir, `${gap}_add_gap.sql`), 'select 1;')
     await writeFile(path.join(dir, `${gap}_add_gap.down.sql`), 'select 1;')
-    await expect(loadMigrations(dir)).rejects.toThrow(`${gap}_add_gap.sql: expected number ${String(count + 1).padStart(4, '0')}`)
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      `${gap}_add_gap.sql: expected number ${String(count + 1).padStart(4, '0')}`,
+    )
     await rm(path.join(dir, `${gap}_add_gap.sql`))
     await rm(path.join(dir, `${gap}_add_gap.down.sql`))
 
     const next = String(count + 1).padStart(4, '0')
     await writeFile(path.join(dir, `${next}_add_thing.sql`), 'select 1;')
-    await expect(loadMigrations(dir)).rejects.toThrow(`${next}_add_thing.sql: its down counterpart ${next}_add_thing.down.sql is missing`)
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      `${next}_add_thing.sql: its down counterpart ${next}_add_thing.down.sql is missing`,
+    )
     await writeFile(path.join(dir, `${next}_add_other.sql`), 'select 1;')
     await expect(loadMigrations(dir)).rejects.toThrow(/is already used by/)
   })
@@ -131,6 +150,8 @@ describe('migration files', () => {
     const next = String((await loadMigrations(dir)).length + 1).padStart(4, '0')
     await writeFile(path.join(dir, `${next}_add_typo.sql`), "select 1;\nselect 'unclosed;\n")
     await writeFile(path.join(dir, `${next}_add_typo.down.sql`), 'select 1;')
-    await expect(loadMigrations(dir)).rejects.toThrow(`${next}_add_typo.sql: unterminated string opened on line 2`)
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      `${next}_add_typo.sql: unterminated string opened on line 2`,
+    )
   })
 })

@@ -24,7 +24,13 @@ beforeAll(async () => {
   for (const key of ['A', 'B'] as const) {
     const site = await createSite(db.sql, { name: `site ${key}`, companyName: `company ${key}`, origins: [] })
     company[key] = site.companyId
-    await runSeed(db.sql, { sessions: 15, days: 2, siteId: site.siteId, randomSeed: key === 'A' ? 1 : 2, progress: 'none' })
+    await runSeed(db.sql, {
+      sessions: 15,
+      days: 2,
+      siteId: site.siteId,
+      randomSeed: key === 'A' ? 1 : 2,
+      progress: 'none',
+    })
     await addCompanyRows(site.companyId, site.siteId)
   }
   const cols = await db.sql<{ table: string; columns: string[] }[]>`
@@ -43,7 +49,9 @@ beforeAll(async () => {
           : columns.includes('site_id')
             ? '(select s.company_id from sites s where s.id = site_id)'
             : (() => {
-                throw new Error(`table ${table} has neither company_id nor site_id: cannot be tenant-isolated`)
+                throw new Error(
+                  `table ${table} has neither company_id nor site_id: cannot be tenant-isolated`,
+                )
               })(),
   }))
 })
@@ -63,7 +71,9 @@ describe('row-level security', () => {
     expect(tables.length).toBeGreaterThanOrEqual(25)
     let populated = 0
     for (const t of tables) {
-      const rows = await db.sql.unsafe(`select ${t.companyOf} as company, count(*)::int as n from ${t.name} group by 1`)
+      const rows = await db.sql.unsafe(
+        `select ${t.companyOf} as company, count(*)::int as n from ${t.name} group by 1`,
+      )
       if (rows.some((r) => r.company === company.A) && rows.some((r) => r.company === company.B)) populated++
     }
     expect(populated).toBeGreaterThanOrEqual(tables.length - 2)
@@ -71,14 +81,19 @@ describe('row-level security', () => {
 
   it('should show the analyst of company A exactly A rows and none of B in every table', async () => {
     for (const t of tables) {
-      const [own] = await db.sql.unsafe(`select count(*)::int as n from ${t.name} where ${t.companyOf} = $1`, [company.A])
+      const [own] = await db.sql.unsafe(
+        `select count(*)::int as n from ${t.name} where ${t.companyOf} = $1`,
+        [company.A],
+      )
       const seen = await countAsAnalyst(t.name, company.A)
       expect({ table: t.name, seen }).toEqual({ table: t.name, seen: own!.n })
       // For site-keyed tables the company lookup itself is filtered for the analyst; the equality above is the proof there.
       const leaked = await db.sql.begin(async (tx) => {
         await tx`set local role sightline_analyst`
         await tx`select set_config('app.company_id', ${company.A}, true)`
-        const [r] = await tx.unsafe(`select count(*)::int as n from ${t.name} where ${t.companyOf} = $1`, [company.B])
+        const [r] = await tx.unsafe(`select count(*)::int as n from ${t.name} where ${t.companyOf} = $1`, [
+          company.B,
+        ])
         return r!.n as number
       })
       expect({ table: t.name, leaked }).toEqual({ table: t.name, leaked: 0 })
@@ -86,7 +101,8 @@ describe('row-level security', () => {
   })
 
   it('should show the analyst nothing at all when no company is set', async () => {
-    for (const t of tables) expect({ table: t.name, seen: await countAsAnalyst(t.name, null) }).toEqual({ table: t.name, seen: 0 })
+    for (const t of tables)
+      expect({ table: t.name, seen: await countAsAnalyst(t.name, null) }).toEqual({ table: t.name, seen: 0 })
   })
 
   it('should refuse analyst writes', async () => {

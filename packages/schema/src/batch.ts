@@ -8,8 +8,12 @@ export const PageContext = z.object({
   url: z.string().max(MAX_URL_CHARS),
   referrer: z.string().max(MAX_URL_CHARS).optional(),
   title: z.string().max(MAX_TEXT_CHARS).optional(),
-  viewport: z.object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) }).optional(),
-  screen: z.object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) }).optional(),
+  viewport: z
+    .object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) })
+    .optional(),
+  screen: z
+    .object({ width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) })
+    .optional(),
   dpr: z.number().min(0).max(16).optional(),
   locale: z.string().max(35).optional(),
   timezone: z.string().max(64).optional(),

@@ -28,7 +28,22 @@ const base = { t: epochMs, url: url.optional() }
 export const PerfEvent = z.object({
   type: z.literal('perf'),
   ...base,
-  metric: z.enum(['LCP', 'INP', 'CLS', 'FCP', 'TTFB', 'dns', 'tcp', 'tls', 'request', 'response', 'dom_interactive', 'dom_content_loaded', 'load', 'transfer_size']),
+  metric: z.enum([
+    'LCP',
+    'INP',
+    'CLS',
+    'FCP',
+    'TTFB',
+    'dns',
+    'tcp',
+    'tls',
+    'request',
+    'response',
+    'dom_interactive',
+    'dom_content_loaded',
+    'load',
+    'transfer_size',
+  ]),
   value: z.number().finite().min(0).max(1e12),
   rating: z.enum(['good', 'needs-improvement', 'poor']).optional(),
   navType: z.string().max(32).optional(),
@@ -94,7 +109,10 @@ export const MouseEvent = z.object({
   type: z.literal('mouse'),
   ...base,
   /** [x, y, ms since the first point] */
-  path: z.array(z.tuple([int, int, count])).min(1).max(MAX_PATH_POINTS),
+  path: z
+    .array(z.tuple([int, int, count]))
+    .min(1)
+    .max(MAX_PATH_POINTS),
 })
 
 export const KEY_CLASSES = [
@@ -241,7 +259,15 @@ export const ReplayEvent = z.object({
 export const DropEvent = z.object({
   type: z.literal('drop'),
   ...base,
-  reason: z.enum(['queue_overflow', 'send_error', 'too_large', 'rate_limited', 'sample_rate', 'rejected', 'storage_full']),
+  reason: z.enum([
+    'queue_overflow',
+    'send_error',
+    'too_large',
+    'rate_limited',
+    'sample_rate',
+    'rejected',
+    'storage_full',
+  ]),
   category: z.enum(['event', 'replay']),
   quantity: z.number().int().min(1).max(10_000_000),
 })

@@ -42,7 +42,11 @@ const migrate: Command = async (argv, config) => {
       parse(rest, {}, usage)
       const files = await loadMigrations()
       const applied = await withDatabase(config(), (db) => migrateUp(db.sql, files))
-      out(applied.length ? applied.map((n) => `applied ${n}`).join('\n') : 'nothing to apply: the schema is current')
+      out(
+        applied.length
+          ? applied.map((n) => `applied ${n}`).join('\n')
+          : 'nothing to apply: the schema is current',
+      )
       return 0
     }
     case 'down': {
@@ -57,14 +61,18 @@ const migrate: Command = async (argv, config) => {
       parse(rest, {}, usage)
       const files = await loadMigrations()
       const rows = await withDatabase(config(), (db) => migrationStatus(db.sql, files))
-      for (const r of rows) out(`${r.state.padEnd(8)} ${r.name}${r.appliedAt ? `  (${r.appliedAt.toISOString()})` : ''}`)
+      for (const r of rows)
+        out(`${r.state.padEnd(8)} ${r.name}${r.appliedAt ? `  (${r.appliedAt.toISOString()})` : ''}`)
       return rows.some((r) => r.state === 'changed' || r.state === 'missing') ? 1 : 0
     }
     case 'create': {
       const { positionals } = parse(rest, {}, usage, 1)
       const name = positionals[0]
       if (!name || !/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(name)) {
-        throw new UsageError(`NAME must be snake_case verb_object such as add_index_sessions, got "${name ?? ''}"`, usage)
+        throw new UsageError(
+          `NAME must be snake_case verb_object such as add_index_sessions, got "${name ?? ''}"`,
+          usage,
+        )
       }
       const files = await loadMigrations()
       const id = String(files.length + 1).padStart(4, '0')
@@ -81,9 +89,11 @@ const migrate: Command = async (argv, config) => {
 }
 
 const site: Command = async (argv, config) => {
-  const usage = 'sightline site create --name NAME [--company NAME] [--origin URL]... [--retention-days N] [--json]'
+  const usage =
+    'sightline site create --name NAME [--company NAME] [--origin URL]... [--retention-days N] [--json]'
   const [action, ...rest] = argv
-  if (action !== 'create') throw new UsageError(action ? `unknown site action "${action}"` : 'missing site action', usage)
+  if (action !== 'create')
+    throw new UsageError(action ? `unknown site action "${action}"` : 'missing site action', usage)
   const { values } = parse(
     rest,
     {
@@ -105,9 +115,16 @@ const site: Command = async (argv, config) => {
     }
   })
   const retentionDays =
-    values['retention-days'] === undefined ? undefined : parsePositiveInt(values['retention-days'], '--retention-days', usage, 3650)
+    values['retention-days'] === undefined
+      ? undefined
+      : parsePositiveInt(values['retention-days'], '--retention-days', usage, 3650)
   const created = await withDatabase(config(), (db) =>
-    createSite(db.sql, { name, companyName: values.company?.trim() || name, origins, ...(retentionDays ? { retentionDays } : {}) }),
+    createSite(db.sql, {
+      name,
+      companyName: values.company?.trim() || name,
+      origins,
+      ...(retentionDays ? { retentionDays } : {}),
+    }),
   )
   if (values.json) {
     out(JSON.stringify({ siteId: created.siteId, siteKey: created.siteKey, readKey: created.readKey }))
@@ -125,12 +142,15 @@ const keys: Command = async (argv, config) => {
   const [action, ...rest] = argv
   if (action === 'list') {
     const { values } = parse(rest, { site: { type: 'string' }, json: { type: 'boolean' } }, usage)
-    if (values.site !== undefined && !/^[0-9a-f-]{36}$/i.test(values.site)) throw new UsageError(`--site must be a site id (uuid), got "${values.site}"`, usage)
+    if (values.site !== undefined && !/^[0-9a-f-]{36}$/i.test(values.site))
+      throw new UsageError(`--site must be a site id (uuid), got "${values.site}"`, usage)
     const rows = await withDatabase(config(), (db) => listKeys(db.sql, values.site))
     if (values.json) out(JSON.stringify(rows))
     else
       for (const k of rows)
-        out(`${k.id}  ${k.kind.padEnd(5)} ${k.keyPrefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.companyName}${k.siteName ? ` / ${k.siteName}` : ''}`)
+        out(
+          `${k.id}  ${k.kind.padEnd(5)} ${k.keyPrefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.companyName}${k.siteName ? ` / ${k.siteName}` : ''}`,
+        )
     return 0
   }
   if (action === 'revoke') {
@@ -155,7 +175,10 @@ const retention: Command = async (argv, config) => {
   const verb = dryRun ? 'would drop' : 'dropped'
   out(`${verb} ${report.droppedPartitions.length} partition(s) older than ${report.partitionCutoff}`)
   for (const p of report.droppedPartitions) out(`  ${p}`)
-  for (const s of report.sites) out(`${dryRun ? 'would delete' : 'deleted'} ${s.rows} row(s) of site ${s.siteId} older than ${s.retentionDays} days`)
+  for (const s of report.sites)
+    out(
+      `${dryRun ? 'would delete' : 'deleted'} ${s.rows} row(s) of site ${s.siteId} older than ${s.retentionDays} days`,
+    )
   return 0
 }
 
@@ -168,7 +191,9 @@ const seed: Command = async (argv, config) => {
   await withDatabase(config(), async (db) => {
     await migrateUp(db.sql, await loadMigrations())
     const result = await runSeed(db.sql, { sessions, days, progress: process.stderr.isTTY ? 'bar' : 'lines' })
-    out(`seeded ${result.sessions} sessions, ${result.events} events in ${(result.ms / 1000).toFixed(1)} s (site ${result.siteId})`)
+    out(
+      `seeded ${result.sessions} sessions, ${result.events} events in ${(result.ms / 1000).toFixed(1)} s (site ${result.siteId})`,
+    )
   })
   return 0
 }

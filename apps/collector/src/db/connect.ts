@@ -45,7 +45,12 @@ export function redactUrl(url: string): string {
 export async function openDatabase(config: Config, options: ConnectOptions = {}): Promise<Database> {
   if (config.DATABASE_URL) {
     const sql = createSql(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, ...options })
-    return { sql, displayUrl: redactUrl(config.DATABASE_URL), embedded: false, close: () => sql.end({ timeout: 5 }) }
+    return {
+      sql,
+      displayUrl: redactUrl(config.DATABASE_URL),
+      embedded: false,
+      close: () => sql.end({ timeout: 5 }),
+    }
   }
   const server: EmbeddedDatabase = await startEmbeddedPostgres({
     dataDir: path.join(config.SIGHTLINE_DATA_DIR, 'pgdata'),

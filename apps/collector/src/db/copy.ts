@@ -1,5 +1,5 @@
-import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Sql } from 'postgres'
 
 /** Escapes one value for PostgreSQL's COPY text format (NULL is \N). */
@@ -8,18 +8,27 @@ export function copyValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
-  return text.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'))
+  return text.replace(/[\\\t\n\r]/g, (ch) =>
+    ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r',
+  )
 }
 
 /** Streams rows into a table with COPY FROM STDIN (text format); the fastest bulk path PostgreSQL has. */
-export async function copyRows(sql: Sql, table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
+export async function copyRows(
+  sql: Sql,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return
-  const writable = await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
+  const writable =
+    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
   const CHUNK = 500
   async function* lines() {
     for (let i = 0; i < rows.length; i += CHUNK) {
       let out = ''
-      for (const row of rows.slice(i, i + CHUNK)) out += `${columns.map((c) => copyValue(row[c])).join('\t')}\n`
+      for (const row of rows.slice(i, i + CHUNK))
+        out += `${columns.map((c) => copyValue(row[c])).join('\t')}\n`
       yield out
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { userInfo } from 'node:os'
 import path from 'node:path'
@@ -33,8 +33,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dataDir = path.resolve(options.dataDir)
   const port = options.port || (await findFreePort())
   const logLines: string[] = []
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200']
-  if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ]
+  if (options.fast)
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -59,12 +67,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     if (!initialised) {
       await rm(dataDir, { recursive: true, force: true })
       await mkdir(path.dirname(dataDir), { recursive: true })
+      // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the parent folder.
+      if (userInfo().uid === 0) await chmod(path.dirname(dataDir), 0o755)
       await pg.initialise()
     }
     const runningPort = await runningServerPort(dataDir)
     if (runningPort) {
       // Another process (a running collector) already serves this data directory: share it, never stop it.
-      return { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${runningPort}/postgres`, port: runningPort, stop: async () => {} }
+      return {
+        url: `postgres://postgres:${PASSWORD}@127.0.0.1:${runningPort}/postgres`,
+        port: runningPort,
+        stop: async () => {},
+      }
     }
     await pg.start()
   } catch (error) {
@@ -107,7 +121,9 @@ export function findFreePort(): Promise<number> {
     server.on('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }

@@ -46,14 +46,21 @@ function verifyApplied(files: MigrationFile[], applied: AppliedMigration[]): voi
   for (const row of applied) {
     const file = files.find((f) => f.id === row.id)
     if (!file) throw new MigrationError(`applied migration ${row.name} is missing from the migrations folder`)
-    if (file.name !== row.name) throw new MigrationError(`applied migration ${row.name} was renamed to ${file.name}`)
+    if (file.name !== row.name)
+      throw new MigrationError(`applied migration ${row.name} was renamed to ${file.name}`)
     if (file.checksum !== row.checksum) {
-      throw new MigrationError(`${file.name} was edited after it was applied (checksum differs); add a new migration instead`)
+      throw new MigrationError(
+        `${file.name} was edited after it was applied (checksum differs); add a new migration instead`,
+      )
     }
   }
 }
 
-async function runStatements(tx: TransactionSql, fileName: string, statements: SqlStatement[]): Promise<void> {
+async function runStatements(
+  tx: TransactionSql,
+  fileName: string,
+  statements: SqlStatement[],
+): Promise<void> {
   for (const [index, statement] of statements.entries()) {
     try {
       await tx.unsafe(statement.text)
@@ -80,9 +87,12 @@ export async function migrateUp(sql: Sql, files: MigrationFile[]): Promise<strin
   for (const file of files) {
     const didApply = await sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`
-      const [row] = await tx<{ checksum: string }[]>`select checksum from sightline_migrations where id = ${file.id}`
+      const [row] = await tx<
+        { checksum: string }[]
+      >`select checksum from sightline_migrations where id = ${file.id}`
       if (row) {
-        if (row.checksum !== file.checksum) throw new MigrationError(`${file.name} was edited after it was applied (checksum differs)`)
+        if (row.checksum !== file.checksum)
+          throw new MigrationError(`${file.name} was edited after it was applied (checksum differs)`)
         return false
       }
       await runStatements(tx, file.name, file.up)
@@ -125,7 +135,8 @@ export async function migrationStatus(sql: Sql, files: MigrationFile[]): Promise
     return { id: file.id, name: file.name, state: changed ? 'changed' : 'applied', appliedAt: row.appliedAt }
   })
   for (const row of applied) {
-    if (!files.some((f) => f.id === row.id)) rows.push({ id: row.id, name: row.name, state: 'missing', appliedAt: row.appliedAt })
+    if (!files.some((f) => f.id === row.id))
+      rows.push({ id: row.id, name: row.name, state: 'missing', appliedAt: row.appliedAt })
   }
   return rows.sort((a, b) => a.id - b.id)
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type SqlStatement, SqlSplitError, splitSqlStatements } from './sqlSplit.js'
+import { SqlSplitError, type SqlStatement, splitSqlStatements } from './sqlSplit.js'
 
 /** The repository's `migrations/` folder; override with SIGHTLINE_MIGRATIONS_DIR. */
 export const DEFAULT_MIGRATIONS_DIR =
@@ -39,7 +39,9 @@ export async function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
     const up = down ? null : UP_RE.exec(entry)
     const match = down ?? up
     if (!match) {
-      throw new MigrationFileError(`${entry}: migration files must be named NNNN_verb_object.sql or NNNN_verb_object.down.sql`)
+      throw new MigrationFileError(
+        `${entry}: migration files must be named NNNN_verb_object.sql or NNNN_verb_object.down.sql`,
+      )
     }
     const id = Number(match[1])
     const target = down ? downs : ups
@@ -52,10 +54,13 @@ export async function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
   for (const [index, id] of ids.entries()) {
     const name = ups.get(id)!
     if (id !== index + 1) {
-      throw new MigrationFileError(`${name}: expected number ${String(index + 1).padStart(4, '0')} (migrations are numbered without gaps from 0001)`)
+      throw new MigrationFileError(
+        `${name}: expected number ${String(index + 1).padStart(4, '0')} (migrations are numbered without gaps from 0001)`,
+      )
     }
     const downName = name.replace(/\.sql$/, '.down.sql')
-    if (downs.get(id) !== downName) throw new MigrationFileError(`${name}: its down counterpart ${downName} is missing`)
+    if (downs.get(id) !== downName)
+      throw new MigrationFileError(`${name}: its down counterpart ${downName} is missing`)
     const upSql = await readFile(path.join(dir, name), 'utf8')
     const downSql = await readFile(path.join(dir, downName), 'utf8')
     files.push({
@@ -67,7 +72,10 @@ export async function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
     })
   }
   for (const [id, downName] of downs) {
-    if (!ups.has(id)) throw new MigrationFileError(`${downName}: there is no up migration numbered ${String(id).padStart(4, '0')}`)
+    if (!ups.has(id))
+      throw new MigrationFileError(
+        `${downName}: there is no up migration numbered ${String(id).padStart(4, '0')}`,
+      )
   }
   return files
 }

@@ -17,15 +17,23 @@ export interface RetentionReport {
  * and idempotency records.
  */
 export async function runRetention(sql: Sql, { dryRun }: { dryRun: boolean }): Promise<RetentionReport> {
-  const sites = await sql<{ id: string; retentionDays: number }[]>`select id, retention_days from sites order by id`
+  const sites = await sql<
+    { id: string; retentionDays: number }[]
+  >`select id, retention_days from sites order by id`
   const longest = Math.max(DEFAULT_RETENTION_DAYS, ...sites.map((s) => s.retentionDays))
   const [cutoffRow] = await sql<{ cutoff: string }[]>`select (current_date - ${longest}::int)::text as cutoff`
   const partitionCutoff = cutoffRow!.cutoff
   const dropped = await sql<{ name: string }[]>`
     select sightline_drop_partitions_before(${partitionCutoff}::date, ${dryRun}) as name`
-  const tables = (await sql<{ name: string }[]>`select sightline_partitioned_tables()::text as name`).map((r) => r.name)
+  const tables = (await sql<{ name: string }[]>`select sightline_partitioned_tables()::text as name`).map(
+    (r) => r.name,
+  )
 
-  const report: RetentionReport = { partitionCutoff, droppedPartitions: dropped.map((r) => r.name), sites: [] }
+  const report: RetentionReport = {
+    partitionCutoff,
+    droppedPartitions: dropped.map((r) => r.name),
+    sites: [],
+  }
   for (const site of sites) {
     if (site.retentionDays >= longest) continue
     const rows = await sql.begin(async (tx) => {

@@ -19,17 +19,34 @@ export interface CreatedSite {
 export async function createSite(sql: Sql, input: CreateSiteInput): Promise<CreatedSite> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`company:${input.companyName}`}))`
-    const [existing] = await tx<{ id: string }[]>`select id from companies where name = ${input.companyName} order by created_at limit 1`
+    const [existing] = await tx<
+      { id: string }[]
+    >`select id from companies where name = ${input.companyName} order by created_at limit 1`
     const companyId =
-      existing?.id ?? (await tx<{ id: string }[]>`insert into companies (name) values (${input.companyName}) returning id`)[0]!.id
+      existing?.id ??
+      (
+        await tx<{ id: string }[]>`insert into companies (name) values (${input.companyName}) returning id`
+      )[0]!.id
     const [site] = await tx<{ id: string }[]>`
       insert into sites (company_id, name, allowed_origins, retention_days)
       values (${companyId}, ${input.name}, ${input.origins}, ${input.retentionDays ?? 30})
       returning id`
     const siteKey = generateKey('site')
     const readKey = generateKey('read')
-    await insertKey(tx as unknown as Sql, { companyId, siteId: site!.id, kind: 'site', key: siteKey, label: 'site key' })
-    await insertKey(tx as unknown as Sql, { companyId, siteId: site!.id, kind: 'read', key: readKey, label: 'read key' })
+    await insertKey(tx as unknown as Sql, {
+      companyId,
+      siteId: site!.id,
+      kind: 'site',
+      key: siteKey,
+      label: 'site key',
+    })
+    await insertKey(tx as unknown as Sql, {
+      companyId,
+      siteId: site!.id,
+      kind: 'read',
+      key: readKey,
+      label: 'read key',
+    })
     return { companyId, siteId: site!.id, siteKey: siteKey.secret, readKey: readKey.secret }
   })
 }

@@ -39,8 +39,12 @@ describe('splitSqlStatements', () => {
   })
 
   it('should refuse unterminated quotes and comments, naming the line', () => {
-    expect(() => splitSqlStatements("select 1;\nselect 'oops;")).toThrow(new SqlSplitError('unterminated string opened on line 2'))
-    expect(() => splitSqlStatements('select $x$ never closed')).toThrow(/dollar-quoted string \$x\$ opened on line 1/)
+    expect(() => splitSqlStatements("select 1;\nselect 'oops;")).toThrow(
+      new SqlSplitError('unterminated string opened on line 2'),
+    )
+    expect(() => splitSqlStatements('select $x$ never closed')).toThrow(
+      /dollar-quoted string \$x\$ opened on line 1/,
+    )
     expect(() => splitSqlStatements('/* open')).toThrow(/block comment opened on line 1/)
   })
 

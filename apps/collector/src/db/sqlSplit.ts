@@ -52,7 +52,8 @@ export function splitSqlStatements(source: string): SqlStatement[] {
     }
     if (ch === "'" || ch === '"') {
       const end = findQuoteEnd(source, i, ch)
-      if (end === -1) throw new SqlSplitError(`unterminated ${ch === "'" ? 'string' : 'identifier'} opened on line ${line}`)
+      if (end === -1)
+        throw new SqlSplitError(`unterminated ${ch === "'" ? 'string' : 'identifier'} opened on line ${line}`)
       line += countNewlines(source, i, end)
       i = end + 1
       continue
@@ -61,7 +62,8 @@ export function splitSqlStatements(source: string): SqlStatement[] {
       const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(source.slice(i, i + 64))?.[0]
       if (tag) {
         const end = source.indexOf(tag, i + tag.length)
-        if (end === -1) throw new SqlSplitError(`unterminated dollar-quoted string ${tag} opened on line ${line}`)
+        if (end === -1)
+          throw new SqlSplitError(`unterminated dollar-quoted string ${tag} opened on line ${line}`)
         line += countNewlines(source, i, end)
         i = end + tag.length
         continue

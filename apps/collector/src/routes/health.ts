@@ -4,7 +4,9 @@ import { isSchemaCurrent } from '../db/migrate.js'
 
 const PING_TIMEOUT_MS = 1_500
 
-async function pingDatabase(deps: AppDeps): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
+async function pingDatabase(
+  deps: AppDeps,
+): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   try {
@@ -16,7 +18,11 @@ async function pingDatabase(deps: AppDeps): Promise<{ status: 'up' | 'down'; lat
     ])
     return { status: 'up', latencyMs: Math.round(performance.now() - started) }
   } catch (error) {
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error: (error as Error).message }
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      error: (error as Error).message,
+    }
   } finally {
     clearTimeout(timer)
   }
@@ -28,10 +34,16 @@ export function healthRoutes(deps: AppDeps) {
     .get('/healthz', async (c) => c.json({ status: 'ok', database: await pingDatabase(deps) }))
     .get('/readyz', async (c) => {
       const database = await pingDatabase(deps)
-      const migrations = database.status === 'up' ? await isSchemaCurrent(deps.sql, deps.migrations).catch(() => false) : false
+      const migrations =
+        database.status === 'up' ? await isSchemaCurrent(deps.sql, deps.migrations).catch(() => false) : false
       const ready = database.status === 'up' && migrations && !deps.state.shuttingDown
       return c.json(
-        { status: ready ? 'ready' : 'not_ready', database, migrationsCurrent: migrations, shuttingDown: deps.state.shuttingDown },
+        {
+          status: ready ? 'ready' : 'not_ready',
+          database,
+          migrationsCurrent: migrations,
+          shuttingDown: deps.state.shuttingDown,
+        },
         ready ? 200 : 503,
       )
     })

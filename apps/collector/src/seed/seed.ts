@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress'
 import type { Sql } from 'postgres'
 import { copyRows } from '../db/copy.js'
+import { ensurePartitions } from '../db/partitions.js'
 import { createSite } from '../db/sites.js'
 import { generateSession, type SessionRows } from './generate.js'
 import { createRandom } from './random.js'
@@ -27,17 +28,40 @@ export interface SeedResult {
 const SESSIONS_PER_CHUNK = 250
 
 async function seedSite(sql: Sql): Promise<string> {
-  const [existing] = await sql<{ id: string }[]>`select id from sites where name = 'Seed shop' order by created_at limit 1`
+  const [existing] = await sql<
+    { id: string }[]
+  >`select id from sites where name = 'Seed shop' order by created_at limit 1`
   if (existing) return existing.id
-  return (await createSite(sql, { name: 'Seed shop', companyName: 'Seed company', origins: ['https://shop.example'] })).siteId
+  return (
+    await createSite(sql, {
+      name: 'Seed shop',
+      companyName: 'Seed company',
+      origins: ['https://shop.example'],
+    })
+  ).siteId
 }
 
-async function createTestRuns(sql: Sql, siteId: string, rnd: ReturnType<typeof createRandom>): Promise<string[]> {
+async function createTestRuns(
+  sql: Sql,
+  siteId: string,
+  rnd: ReturnType<typeof createRandom>,
+): Promise<string[]> {
   const [site] = await sql<{ companyId: string }[]>`select company_id from sites where id = ${siteId}`
   const personas = [
-    { name: 'Tech-Savvy Developer', age: 32, techLiteracy: 'expert', goals: ['Find technical bugs', 'Test edge cases'] },
+    {
+      name: 'Tech-Savvy Developer',
+      age: 32,
+      techLiteracy: 'expert',
+      goals: ['Find technical bugs', 'Test edge cases'],
+    },
     { name: 'Hurried Shopper', age: 45, techLiteracy: 'basic', goals: ['Buy a gift quickly'] },
-    { name: 'Screen-reader User', age: 61, techLiteracy: 'intermediate', goals: ['Complete checkout'], accessibility: { screenReader: true } },
+    {
+      name: 'Screen-reader User',
+      age: 61,
+      techLiteracy: 'intermediate',
+      goals: ['Complete checkout'],
+      accessibility: { screenReader: true },
+    },
   ]
   const ids: string[] = []
   for (const [i, persona] of personas.entries()) {
@@ -59,11 +83,16 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
   const started = performance.now()
   const rnd = createRandom(options.randomSeed ?? 1)
   const siteId = options.siteId ?? (await seedSite(sql))
-  await sql`select sightline_ensure_partitions(current_date - ${options.days}::int, current_date + 1)`
+  await ensurePartitions(sql, options.days, 1)
   const testRuns = await createTestRuns(sql, siteId, rnd)
   const now = Date.now()
   const windowMs = options.days * 86_400_000 - 3 * 3_600_000
-  const bar = options.progress === 'bar' ? new SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} sessions | {events} events | ETA {eta}s' }) : null
+  const bar =
+    options.progress === 'bar'
+      ? new SingleBar({
+          format: 'seeding [{bar}] {percentage}% | {value}/{total} sessions | {events} events | ETA {eta}s',
+        })
+      : null
   bar?.start(options.sessions, 0, { events: 0 })
   let events = 0
   let lastReported = 0
@@ -82,7 +111,8 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
       })
       sessions.push(session)
       for (const [table, list] of Object.entries(rows)) {
-        const target = (tables[table] ??= [])
+        const target = tables[table] ?? []
+        tables[table] = target
         for (const row of list) target.push(row)
         events += list.length
       }
@@ -96,7 +126,10 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
     })
     done += n
     bar?.update(done, { events })
-    if (options.progress === 'lines' && (done - lastReported >= options.sessions / 10 || done === options.sessions)) {
+    if (
+      options.progress === 'lines' &&
+      (done - lastReported >= options.sessions / 10 || done === options.sessions)
+    ) {
       lastReported = done
       process.stderr.write(`seeding: ${done}/${options.sessions} sessions, ${events} events\n`)
     }

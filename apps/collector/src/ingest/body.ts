@@ -1,0 +1,96 @@
+import { promisify } from 'node:util'
+import { gunzip, inflate } from 'node:zlib'
+import { ApiError } from '../errors.js'
+
+const gunzipAsync = promisify(gunzip)
+const inflateAsync = promisify(inflate)
+
+export interface BodyLimits {
+  wireBytes: number
+  decompressedBytes: number
+}
+
+const ACCEPTED_TYPES = new Set(['application/json', 'text/plain'])
+
+/** Method and content type come first: nothing else is looked at for a request that fails here. */
+export function checkContentType(contentType: string | undefined): void {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (!ACCEPTED_TYPES.has(type)) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `content type must be application/json or text/plain, got "${type || '(none)'}"`,
+      {
+        accepted: [...ACCEPTED_TYPES],
+      },
+    )
+  }
+}
+
+/** One optional encoding, gzip or deflate; stacked encodings ("gzip, gzip") and others are refused. */
+export function parseEncoding(header: string | undefined): 'gzip' | 'deflate' | null {
+  const value = (header ?? '').trim().toLowerCase()
+  if (value === '' || value === 'identity') return null
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip'
+  if (value === 'deflate') return 'deflate'
+  const stacked = value.includes(',')
+  throw new ApiError(
+    415,
+    'unsupported_encoding',
+    stacked
+      ? `stacked content encodings are not accepted ("${value}"): send one of gzip or deflate`
+      : `content encoding "${value}" is not accepted: use gzip or deflate`,
+    { accepted: ['gzip', 'deflate'] },
+  )
+}
+
+function tooLarge(limit: number, what: string): ApiError {
+  return new ApiError(413, 'payload_too_large', `request body is larger than ${limit} bytes ${what}`, {
+    limitBytes: limit,
+  })
+}
+
+/**
+ * Reads the body while counting: refuses as soon as the wire cap is passed, whatever Content-Length said
+ * (absent, chunked, or lying), then inflates with a hard output cap so a gzip bomb costs at most
+ * `decompressedBytes` of work and memory.
+ */
+export async function readBody(
+  request: Request,
+  encoding: 'gzip' | 'deflate' | null,
+  limits: BodyLimits,
+): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > limits.wireBytes)
+    throw tooLarge(limits.wireBytes, 'on the wire')
+  const chunks: Buffer[] = []
+  let size = 0
+  if (request.body) {
+    const reader = request.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > limits.wireBytes) {
+        await reader.cancel().catch(() => {})
+        throw tooLarge(limits.wireBytes, 'on the wire')
+      }
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength))
+    }
+  }
+  const wire = Buffer.concat(chunks, size)
+  if (!encoding) return wire
+  try {
+    const options = { maxOutputLength: limits.decompressedBytes }
+    return encoding === 'gzip' ? await gunzipAsync(wire, options) : await inflateAsync(wire, options)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+      throw tooLarge(limits.decompressedBytes, 'after decompression')
+    }
+    throw new ApiError(
+      400,
+      'bad_encoding',
+      `the body is not valid ${encoding} data: ${(error as Error).message}`,
+    )
+  }
+}

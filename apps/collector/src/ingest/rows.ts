@@ -1,0 +1,299 @@
+import type { Batch, Event } from '@sightline/schema'
+import { type ScrubCounts, scrubDeep, scrubString } from './scrub.js'
+
+/** Table name → rows in snake_case column names, ready for COPY. */
+export type TableRows = Map<string, Record<string, unknown>[]>
+
+export interface SessionRow {
+  id: string
+  site_id: string
+  test_run_id: string | null
+  started_at: Date
+  last_seen_at: Date
+  user_agent: string | null
+  platform_details: Record<string, unknown>
+  entry_url: string
+  actor: 'human' | 'automation'
+  sdk_version: string
+}
+
+export interface BatchRows {
+  session: SessionRow
+  tables: TableRows
+  /** Replay segments still to compress (gzip runs off the event loop, in the route). */
+  replay: { row: Record<string, unknown>; records: unknown[] }[]
+  identify: { id: string; traits: Record<string, unknown> | null } | null
+  rowCount: number
+}
+
+function browserOf(ua: string): { browser: string; version: string | null; os: string; device: string } {
+  const match =
+    /(Edg|OPR|Firefox|HeadlessChrome|Chrome|Chromium)\/(\d+)/.exec(ua) ??
+    (/Version\/(\d+).*Safari/.test(ua) ? ['', 'Safari', /Version\/(\d+)/.exec(ua)![1]] : null)
+  const names: Record<string, string> = { Edg: 'Edge', OPR: 'Opera', HeadlessChrome: 'Chrome Headless' }
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /iPhone|iPad|iOS/.test(ua)
+        ? 'iOS'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /Linux|X11/.test(ua)
+            ? 'Linux'
+            : 'Other'
+  return {
+    browser: match ? (names[match[1]!] ?? match[1]!) : 'Other',
+    version: match?.[2] ?? null,
+    os,
+    device: /Mobi|iPhone|Android(?!.*Tablet)/.test(ua)
+      ? 'mobile'
+      : /iPad|Tablet/.test(ua)
+        ? 'tablet'
+        : 'desktop',
+  }
+}
+
+function eventRow(e: Event, ts: (ms: number) => Date): [table: string, row: Record<string, unknown>] | null {
+  switch (e.type) {
+    case 'perf':
+      return [
+        'page_performance',
+        {
+          metric: e.metric,
+          value: e.value,
+          rating: e.rating ?? null,
+          navigation_type: e.navType ?? null,
+          selector: e.selector ?? null,
+          attribution: e.attribution ?? null,
+        },
+      ]
+    case 'scroll':
+      return [
+        'scroll_events',
+        {
+          scroll_y: e.y,
+          scroll_x: e.x ?? null,
+          depth_percent: e.depth,
+          max_depth_percent: e.maxDepth ?? null,
+          viewport_height: e.viewportHeight ?? null,
+          document_height: e.documentHeight ?? null,
+        },
+      ]
+    case 'click':
+      return [
+        'click_events',
+        {
+          x: e.x,
+          y: e.y,
+          selector: e.selector ?? null,
+          text: e.text ?? null,
+          button: e.button,
+          element_tag: e.tag ?? null,
+          test_id: e.testId ?? null,
+          role: e.role ?? null,
+          accessible_name: e.name ?? null,
+          href: e.href ?? null,
+          is_dead: e.dead ?? false,
+          is_error: e.error ?? false,
+        },
+      ]
+    case 'form':
+      return [
+        'form_interactions',
+        {
+          action: e.action,
+          field_selector: e.selector ?? null,
+          field_name: e.name ?? null,
+          field_type: e.fieldType ?? null,
+          form_selector: e.form ?? null,
+          value_length: e.length ?? null,
+          validation_message: e.message ?? null,
+          duration_ms: e.durationMs ?? null,
+        },
+      ]
+    case 'rage':
+      return [
+        'rage_click_incidents',
+        {
+          click_count: e.count,
+          x: e.x ?? null,
+          y: e.y ?? null,
+          selector: e.selector ?? null,
+          first_click_at: ts(e.firstAt),
+          last_click_at: ts(Math.max(e.lastAt, e.firstAt)),
+          rule_version: e.rule,
+        },
+      ]
+    case 'mouse': {
+      const last = e.path[e.path.length - 1]!
+      return ['mouse_movements', { path: e.path, point_count: e.path.length, duration_ms: last[2] }]
+    }
+    case 'key':
+      return [
+        'keyboard_events',
+        {
+          key: e.key,
+          shortcut: e.shortcut ?? null,
+          target_selector: e.selector ?? null,
+          in_field: e.inField,
+        },
+      ]
+    case 'visibility':
+      return ['visibility_changes', { state: e.state, previous_state_ms: e.previousMs ?? null }]
+    case 'network':
+      return [
+        'network_requests',
+        {
+          method: e.method.toUpperCase(),
+          url: e.target,
+          status: e.status ?? null,
+          duration_ms: e.durationMs ?? null,
+          request_bytes: e.requestBytes ?? null,
+          response_bytes: e.responseBytes ?? null,
+          initiator: e.initiator,
+          error: e.error ?? null,
+          request_headers: e.requestHeaders ?? null,
+          response_headers: e.responseHeaders ?? null,
+          request_body: e.requestBody ?? null,
+          response_body: e.responseBody ?? null,
+        },
+      ]
+    case 'console':
+      return [
+        'console_logs',
+        { level: e.level, message: e.message, args: e.args ?? null, truncated: e.truncated },
+      ]
+    case 'error':
+      return [
+        'javascript_errors',
+        {
+          message: e.message,
+          stack: e.stack ?? null,
+          source: e.source ?? null,
+          line: e.line ?? null,
+          column: e.column ?? null,
+          kind: e.kind,
+          error_type: e.errorType ?? null,
+        },
+      ]
+    case 'element':
+      return [
+        'element_visibility',
+        {
+          selector: e.selector,
+          visible_ratio: e.ratio,
+          visible_ms: e.visibleMs,
+          first_visible_at: e.firstVisibleAt === undefined ? null : ts(e.firstVisibleAt),
+        },
+      ]
+    case 'signal':
+      return [
+        'frustration_signals',
+        {
+          kind: e.kind,
+          reason: e.reason ?? null,
+          selector: e.selector ?? null,
+          evidence: e.evidence,
+          rule_version: e.rule,
+        },
+      ]
+    case 'pageview':
+      return [
+        'page_views',
+        { url: e.href, referrer: e.referrer ?? null, title: e.title ?? null, navigation_type: e.nav },
+      ]
+    case 'custom':
+      return ['custom_events', { name: e.name, props: e.props ?? null }]
+    case 'drop':
+      return ['client_reports', { reason: e.reason, category: e.category, quantity: e.quantity }]
+    case 'identify':
+    case 'replay':
+      return null
+  }
+}
+
+/**
+ * Turns validated events into rows: applies the clock offset, scrubs every string, and groups rows by
+ * table with a stable column order. Pure: no I/O.
+ */
+export function toRows(input: {
+  batch: Batch
+  events: { index: number; event: Event }[]
+  siteId: string
+  clockOffsetMs: number
+  counts: ScrubCounts
+}): BatchRows {
+  const { batch, siteId, clockOffsetMs, counts } = input
+  const ts = (ms: number) => new Date(ms + clockOffsetMs)
+  const pageUrl = scrubString(batch.page.url, counts)
+  const tables: TableRows = new Map()
+  const replay: BatchRows['replay'] = []
+  let identify: BatchRows['identify'] = null
+  let lastSeen = batch.session.startedAt + clockOffsetMs
+  let rowCount = 0
+  for (const { index, event: raw } of input.events) {
+    const event = scrubDeep(raw, counts)
+    const common = {
+      user_session_id: batch.sessionId,
+      site_id: siteId,
+      occurred_at: ts(event.t),
+      batch_id: batch.batchId,
+      event_index: index,
+      tab_id: batch.tabId,
+      page_url: event.url ?? pageUrl,
+    }
+    lastSeen = Math.max(lastSeen, event.t + clockOffsetMs)
+    if (event.type === 'identify') {
+      identify = { id: event.id, traits: event.traits ?? null }
+      continue
+    }
+    if (event.type === 'replay') {
+      const records = event.records as { timestamp: number }[]
+      if (clockOffsetMs) for (const r of records) r.timestamp += clockOffsetMs
+      const first = records[0]!.timestamp
+      const last = records.reduce((m, r) => Math.max(m, r.timestamp), first)
+      replay.push({
+        row: {
+          ...common,
+          occurred_at: new Date(first),
+          segment_index: event.segment,
+          ended_at: new Date(last),
+          record_count: records.length,
+          has_full_snapshot: records.some((r) => (r as { type: number }).type === 2),
+          encoding: 'gzip',
+        },
+        records,
+      })
+      rowCount++
+      continue
+    }
+    const mapped = eventRow(event, ts)
+    if (!mapped) continue
+    const [table, row] = mapped
+    const list = tables.get(table) ?? []
+    tables.set(table, list)
+    list.push({ ...common, ...row })
+    rowCount++
+  }
+  const ua = batch.page.userAgent ?? null
+  const { viewport, screen, dpr, locale, timezone } = batch.page
+  return {
+    session: {
+      id: batch.sessionId,
+      site_id: siteId,
+      test_run_id: batch.session.testRunId ?? null,
+      started_at: new Date(batch.session.startedAt + clockOffsetMs),
+      last_seen_at: new Date(lastSeen),
+      user_agent: ua,
+      platform_details: { ...(ua ? browserOf(ua) : {}), viewport, screen, dpr, locale, timezone },
+      entry_url: pageUrl,
+      actor: batch.session.actor,
+      sdk_version: batch.sdk.version,
+    },
+    tables,
+    replay,
+    identify,
+    rowCount,
+  }
+}

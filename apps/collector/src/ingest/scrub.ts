@@ -1,0 +1,188 @@
+/**
+ * Server-side scrubbing, the second line of privacy behind the SDK's masking: every string of an
+ * event (rrweb records included) is checked, and every replacement is counted by rule.
+ */
+
+export const SCRUB_RULES = [
+  'card',
+  'iban',
+  'bearer',
+  'url_secret',
+  'url_credentials',
+  'email',
+  'secret_key',
+] as const
+export type ScrubRule = (typeof SCRUB_RULES)[number]
+export type ScrubCounts = Partial<Record<ScrubRule, number>>
+
+const REDACTED = '[redacted]'
+
+/** Object keys whose values are secrets whatever they hold (compared lowercased, without - and _). */
+const SECRET_KEY_PARTS = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'credential',
+  'privatekey',
+  'cookie',
+  'csrf',
+  'xsrf',
+  'mysqlpwd',
+]
+const SECRET_KEYS_EXACT = new Set([
+  'pwd',
+  'auth',
+  'authorization',
+  'proxyauthorization',
+  'otp',
+  'twofactor',
+  'sessionid',
+  'sid',
+  'pin',
+  'cvv',
+  'cvc',
+  'ssn',
+])
+
+export function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_\s]/g, '')
+  return SECRET_KEYS_EXACT.has(k) || SECRET_KEY_PARTS.some((part) => k.includes(part))
+}
+
+const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g
+const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g
+const BEARER_RE = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi
+const URL_CREDENTIALS_RE = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi
+const URL_SECRET_RE =
+  /([?&#;](?:[^=&#\s"'<>]*?)(?:pass|pwd|secret|token|api[-_]?key|apikey|auth|session|sig|signature|otp|credential|private|code)[^=&#\s"'<>]*=)([^&#\s"'<>]*)/gi
+const EMAIL_RE = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g
+
+function luhn(digits: string): boolean {
+  let sum = 0
+  let double = false
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48
+    if (double) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+    double = !double
+  }
+  return sum % 10 === 0
+}
+
+function ibanValid(iban: string): boolean {
+  const s = iban.replace(/ /g, '')
+  const moved = s.slice(4) + s.slice(0, 4)
+  let rest = 0
+  for (const ch of moved) {
+    const code = ch.charCodeAt(0)
+    const value = code >= 65 ? String(code - 55) : ch
+    for (const digit of value) rest = (rest * 10 + (digit.charCodeAt(0) - 48)) % 97
+  }
+  return rest === 1
+}
+
+/** Scrubs one string; adds what it replaced to `counts`. Idempotent: its output scrubs to itself. */
+export function scrubString(value: string, counts: ScrubCounts): string {
+  // PostgreSQL text and jsonb cannot hold NUL: it would fail the whole write, so it never gets there.
+  let out = value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value
+  if (out.length < 6) return out
+  const bump = (rule: ScrubRule) => {
+    counts[rule] = (counts[rule] ?? 0) + 1
+  }
+  if (out.includes('://') && out.includes('@')) {
+    out = out.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => {
+      bump('url_credentials')
+      return `${scheme}${REDACTED}@`
+    })
+  }
+  if (out.includes('=')) {
+    out = out.replace(URL_SECRET_RE, (m, name: string, secret: string) => {
+      if (!secret || secret === REDACTED || secret === encodeURIComponent(REDACTED)) return m
+      bump('url_secret')
+      return `${name}${REDACTED}`
+    })
+  }
+  if (/bearer|basic|token/i.test(out)) {
+    out = out.replace(BEARER_RE, (m, scheme: string) => {
+      if (m.endsWith(REDACTED)) return m
+      bump('bearer')
+      return `${scheme} ${REDACTED}`
+    })
+  }
+  if (out.includes('@')) {
+    out = out.replace(EMAIL_RE, () => {
+      bump('email')
+      return '[email]'
+    })
+  }
+  if (/\d{4}/.test(out)) {
+    out = out.replace(CARD_RE, (m) => {
+      const digits = m.replace(/[ -]/g, '')
+      // Issuer ranges start with 2-6 (Mastercard 2/5, Amex/JCB/Diners 3, Visa 4, Discover/UnionPay 6).
+      if (digits.length < 13 || digits.length > 19 || !/^[2-6]/.test(digits) || !luhn(digits)) return m
+      bump('card')
+      return '[card]'
+    })
+    out = out.replace(IBAN_RE, (m) => {
+      if (!ibanValid(m)) return m
+      bump('iban')
+      return '[iban]'
+    })
+  }
+  return out
+}
+
+/**
+ * Scrubs every string inside `root` in place (and values under secret-named keys entirely), walking
+ * iteratively so deeply nested rrweb snapshots cannot overflow the stack. Returns the new root
+ * (a bare string is returned scrubbed).
+ */
+export function scrubDeep<T>(root: T, counts: ScrubCounts): T {
+  if (typeof root === 'string') return scrubString(root, counts) as T
+  if (root === null || typeof root !== 'object') return root
+  const stack: unknown[] = [root]
+  while (stack.length) {
+    const node = stack.pop() as Record<string, unknown> | unknown[]
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i]
+        if (typeof v === 'string') node[i] = scrubString(v, counts)
+        else if (v !== null && typeof v === 'object') stack.push(v)
+      }
+      continue
+    }
+    for (const rawKey of Object.keys(node)) {
+      let key = rawKey
+      if (rawKey.includes('\0')) {
+        key = rawKey.replaceAll('\0', '\uFFFD')
+        node[key] = node[rawKey]
+        delete node[rawKey]
+      }
+      const v = node[key]
+      if (
+        isSecretKey(key) &&
+        v !== null &&
+        v !== undefined &&
+        v !== '' &&
+        v !== REDACTED &&
+        typeof v !== 'boolean'
+      ) {
+        node[key] = REDACTED
+        counts.secret_key = (counts.secret_key ?? 0) + 1
+      } else if (typeof v === 'string') node[key] = scrubString(v, counts)
+      else if (v !== null && typeof v === 'object') stack.push(v)
+    }
+  }
+  return root
+}
+
+export function totalScrubbed(counts: ScrubCounts): number {
+  let n = 0
+  for (const v of Object.values(counts)) n += v ?? 0
+  return n
+}

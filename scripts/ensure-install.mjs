@@ -1,0 +1,39 @@
+// Installs the workspace's dependencies when they are missing or older than the lockfile, so the README's
+// commands work on a machine that has only Node.js: pnpm is used when on PATH, else fetched with npx.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`sightline: Node.js >= 20.19 is required, this is ${process.versions.node}`)
+  process.exit(1)
+}
+
+function pnpmCommand() {
+  try {
+    execFileSync('pnpm', ['--version'], { stdio: 'ignore' })
+    return ['pnpm', []]
+  } catch {
+    return [process.platform === 'win32' ? 'npx.cmd' : 'npx', ['--yes', 'pnpm@12']]
+  }
+}
+
+export function ensureInstalled() {
+  const marker = path.join(root, 'node_modules', '.modules.yaml')
+  const lock = path.join(root, 'pnpm-lock.yaml')
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return
+  const [cmd, prefix] = pnpmCommand()
+  console.error(
+    `sightline: installing dependencies (${cmd} ${[...prefix, 'install', '--frozen-lockfile'].join(' ')})`,
+  )
+  const result = spawnSync(cmd, [...prefix, 'install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error('sightline: dependency install failed (see above)')
+    process.exit(result.status ?? 1)
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) ensureInstalled()
