@@ -1,9 +1,39 @@
+import { MAX_DECOMPRESSED_BYTES, MAX_WIRE_BYTES } from '@sightline/schema'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Sql } from 'postgres'
 import type { MigrationFile } from './db/migrationFiles.js'
-import type { Logger } from './log.js'
+import { ApiError } from './errors.js'
+import type { BodyLimits } from './ingest/body.js'
+import { createRateLimiter } from './ingest/rateLimit.js'
+import { createKeyResolver, type KeyResolver } from './ingest/siteKeys.js'
+import { createWriter, type Writer, type WriterOptions } from './ingest/writer.js'
+import { createLogger, type Logger } from './log.js'
+import { createMetrics, type Metrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
+import { ingestRoutes } from './routes/ingest.js'
+import { sdkRoutes } from './routes/sdk.js'
+
+export interface AppConfig {
+  log?: Logger
+  /** Migration files, for /readyz ("migrations current"). */
+  migrations?: MigrationFile[]
+  limits?: Partial<BodyLimits>
+  rateLimit?: { ratePerSecond: number; burst: number }
+  writer?: Partial<WriterOptions>
+  /** No ingest request waits longer than this for the database; then it gets 503 + Retry-After. */
+  answerDeadlineMs?: number
+  retryAfterSeconds?: number
+  /** The SDK's script-tag bundle served at /sdk.js. */
+  sdkBundlePath?: string | undefined
+}
+
+export interface ResolvedConfig {
+  limits: BodyLimits
+  answerDeadlineMs: number
+  retryAfterSeconds: number
+  sdkBundlePath: string | undefined
+}
 
 export interface AppState {
   shuttingDown: boolean
@@ -14,30 +44,60 @@ export interface AppDeps {
   log: Logger
   migrations: MigrationFile[]
   state: AppState
+  config: ResolvedConfig
+  keys: KeyResolver
+  writer: Writer
+  rateLimiter: ReturnType<typeof createRateLimiter>
+  metrics: Metrics
 }
 
-export interface AppConfig {
-  log: Logger
-  migrations: MigrationFile[]
-}
+/** Defaults: see docs/operations.md. Rate limit per site key from reliability research (C1): 200/s, burst 400. */
+export const DEFAULTS = {
+  rateLimit: { ratePerSecond: 200, burst: 400 },
+  writer: { concurrency: 3, maxRowsPerFlush: 20_000, maxPendingRows: 200_000 },
+  answerDeadlineMs: 1_800,
+  retryAfterSeconds: 5,
+} as const
 
 /** Builds the collector's Hono app. Tests call `app.request()` on it; `server.ts` serves it. */
-export function createApp({ sql, config }: { sql: Sql; config: AppConfig }) {
+export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }) {
+  const metrics = createMetrics()
   const deps: AppDeps = {
     sql,
-    log: config.log,
-    migrations: config.migrations,
+    log: config.log ?? createLogger('silent'),
+    migrations: config.migrations ?? [],
     state: { shuttingDown: false },
+    config: {
+      limits: { wireBytes: MAX_WIRE_BYTES, decompressedBytes: MAX_DECOMPRESSED_BYTES, ...config.limits },
+      answerDeadlineMs: config.answerDeadlineMs ?? DEFAULTS.answerDeadlineMs,
+      retryAfterSeconds: config.retryAfterSeconds ?? DEFAULTS.retryAfterSeconds,
+      sdkBundlePath: config.sdkBundlePath,
+    },
+    keys: createKeyResolver(sql),
+    writer: createWriter(sql, {
+      ...DEFAULTS.writer,
+      ...config.writer,
+      onFlush: ({ rows }) => metrics.flushRows.observe(rows),
+    }),
+    rateLimiter: createRateLimiter(config.rateLimit ?? DEFAULTS.rateLimit),
+    metrics,
   }
   const app = new Hono()
+  app.use(async (c, next) => {
+    await next()
+    metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) })
+  })
   app.route('/', healthRoutes(deps))
-  app.notFound((c) =>
-    c.json(
-      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } },
-      404,
-    ),
-  )
+  app.route('/', ingestRoutes(deps))
+  app.route('/', sdkRoutes(deps))
+  app.get('/metrics', async (c) => {
+    metrics.pool.set(deps.writer.pendingRows())
+    metrics.flushesRunning.set(deps.writer.running())
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
+  })
+  app.notFound(() => new ApiError(404, 'not_found', 'no such route').toResponse())
   app.onError((error, c) => {
+    if (error instanceof ApiError) return error.toResponse()
     if (error instanceof HTTPException) return error.getResponse()
     deps.log.error({ err: { message: error.message, name: error.name } }, 'unhandled error')
     return c.json({ error: { code: 'internal', message: 'internal error', details: {} } }, 500)

@@ -7,9 +7,10 @@ import { MigrationFileError } from './db/migrationFiles.js'
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) throw new UsageError('missing command', TOP_USAGE.split('\n')[0]!)
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${TOP_USAGE}\n`)
-    return name ? 0 : 2
+    return 0
   }
   const command = COMMANDS[name]
   if (!command) throw new UsageError(`unknown command "${name}"`, TOP_USAGE.split('\n')[0]!)

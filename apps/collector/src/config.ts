@@ -17,6 +17,10 @@ const EnvSchema = z.object({
   SIGHTLINE_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.sightline')),
   SIGHTLINE_EMBEDDED_PORT: port.default(54_329),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  SIGHTLINE_RATE_LIMIT_RPS: z.coerce.number().positive().max(1_000_000).default(200),
+  SIGHTLINE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
+  SIGHTLINE_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  SIGHTLINE_SDK_BUNDLE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -35,7 +35,23 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
     await db.close()
     throw error
   }
-  const app = createApp({ sql: db.sql, config: { log, migrations } })
+  const app = createApp({
+    sql: db.sql,
+    config: {
+      log,
+      migrations,
+      rateLimit: { ratePerSecond: config.SIGHTLINE_RATE_LIMIT_RPS, burst: config.SIGHTLINE_RATE_LIMIT_BURST },
+      writer: { concurrency: config.SIGHTLINE_WRITE_CONCURRENCY },
+      sdkBundlePath: config.SIGHTLINE_SDK_BUNDLE,
+    },
+  })
+  // Keep partitions ahead of the clock: hourly, and unref'd so it never holds the process open.
+  const partitionTimer = setInterval(() => {
+    ensurePartitions(db.sql).catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, 'could not create partitions'),
+    )
+  }, 3_600_000)
+  partitionTimer.unref()
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(s as Server),
@@ -50,6 +66,7 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
   const stop = () => {
     stopping ??= (async () => {
       app.deps.state.shuttingDown = true
+      clearInterval(partitionTimer)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS)

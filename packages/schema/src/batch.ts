@@ -34,8 +34,6 @@ export const SessionContext = z.object({
  */
 export const Batch = z.object({
   v: z.literal(PROTOCOL_VERSION),
-  /** The public site key may also travel here when neither header nor query string can carry it. */
-  key: z.string().max(128).optional(),
   /** The user_session_id: a UUID kept in first-party storage and shared by the tabs of a session. */
   sessionId: uuid,
   tabId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

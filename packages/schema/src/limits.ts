@@ -36,7 +36,7 @@ export const MAX_BODY_CHARS = 150_000
 /** Points in one mouse path. */
 export const MAX_PATH_POINTS = 1000
 
-/** Client clocks further than this from the collector's are corrected (see docs/adr/0004-clock-skew.md). */
+/** Client clocks further than this from the collector's are corrected (see docs/adr/0006-clock-skew.md). */
 export const CLOCK_SKEW_THRESHOLD_MS = 60_000
 /** Events older than this (after correction) are refused: the outbox keeps data at most this long. */
 export const MAX_EVENT_AGE_MS = 7 * 24 * 3600 * 1000

@@ -78,9 +78,14 @@ const migrate: Command = async (argv, config) => {
       const id = String(files.length + 1).padStart(4, '0')
       const up = path.join(DEFAULT_MIGRATIONS_DIR, `${id}_${name}.sql`)
       const down = path.join(DEFAULT_MIGRATIONS_DIR, `${id}_${name}.down.sql`)
-      await writeFile(up, `-- ${id}_${name}: describe what this migration does.\n`, { flag: 'wx' })
+      if (files.some((f) => f.name.slice(5) === `${name}.sql`))
+        throw new UsageError(`a migration named ${name} already exists`, usage)
+      await writeFile(up, `-- ${id}_${name}: describe what this migration does, then write its SQL.\n`, {
+        flag: 'wx',
+      })
       await writeFile(down, `-- Undoes ${id}_${name}.sql.\n`, { flag: 'wx' })
       out(`created ${path.relative(process.cwd(), up)}\ncreated ${path.relative(process.cwd(), down)}`)
+      out('write SQL into both files: a file without a statement is refused by every migrate command')
       return 0
     }
     default:

@@ -249,7 +249,7 @@ export function toRows(input: {
       continue
     }
     if (event.type === 'replay') {
-      const records = event.records as { timestamp: number }[]
+      const records = event.records as { type: number; timestamp: number }[]
       if (clockOffsetMs) for (const r of records) r.timestamp += clockOffsetMs
       const first = records[0]!.timestamp
       const last = records.reduce((m, r) => Math.max(m, r.timestamp), first)
@@ -260,7 +260,7 @@ export function toRows(input: {
           segment_index: event.segment,
           ended_at: new Date(last),
           record_count: records.length,
-          has_full_snapshot: records.some((r) => (r as { type: number }).type === 2),
+          has_full_snapshot: records.some((r) => r.type === 2),
           encoding: 'gzip',
         },
         records,
