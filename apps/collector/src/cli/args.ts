@@ -21,7 +21,10 @@ export function parse<T extends Options>(argv: string[], options: T, usage: stri
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true })
   } catch (error) {
     throw new UsageError(
-      (error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s+$/, ''),
+      (error as Error).message
+        .replace(/\. To specify a positional.*$/s, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .trim(),
       usage,
     )
   }
