@@ -1,3 +1,4 @@
+import { connect as connectTcp, type Socket } from 'node:net'
 import path from 'node:path'
 import postgres, { type Sql } from 'postgres'
 import type { Config } from '../config.js'
@@ -17,8 +18,36 @@ export interface ConnectOptions {
   name?: string
 }
 
+/**
+ * postgres.js leaves Nagle's algorithm on, so a message written in two parts (COPY data, then CopyDone)
+ * waits for the server's delayed ACK: 40-90 ms per COPY here. This connects plain TCP sockets with
+ * noDelay (TLS URLs keep postgres.js's own socket). See docs/adr/0005-ingest-group-commit.md.
+ */
+function noDelaySocket(url: string) {
+  const u = new URL(url)
+  if (/ssl/i.test(u.search) || u.hostname.includes(',') || !u.hostname) return undefined
+  return (options: { host: string[]; port: number[]; connect_timeout?: number }) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connectTcp({ host: options.host[0]!, port: options.port[0]!, noDelay: true })
+      const timer = setTimeout(
+        () => socket.destroy(Object.assign(new Error('connect timeout'), { code: 'CONNECT_TIMEOUT' })),
+        (options.connect_timeout ?? 5) * 1000,
+      )
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        resolve(socket)
+      })
+      socket.once('error', (error) => {
+        clearTimeout(timer)
+        reject(error)
+      })
+    })
+}
+
 export function createSql(url: string, options: ConnectOptions = {}): Sql {
+  const socket = noDelaySocket(url)
   return postgres(url, {
+    ...(socket ? { socket: socket as never } : {}),
     max: options.max ?? 10,
     idle_timeout: 30,
     connect_timeout: 5,

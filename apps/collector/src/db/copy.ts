@@ -34,3 +34,11 @@ export async function copyRows(
   }
   await pipeline(Readable.from(lines()), writable)
 }
+
+/** COPY of rows already encoded as COPY text lines (each ending in a newline). */
+export async function copyText(sql: Sql, table: string, columns: string[], parts: string[]): Promise<void> {
+  if (parts.length === 0) return
+  const writable =
+    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
+  await pipeline(Readable.from(parts), writable)
+}

@@ -1,8 +1,46 @@
 import type { Batch, Event } from '@sightline/schema'
+import { copyValue } from '../db/copy.js'
 import { type ScrubCounts, scrubDeep, scrubString } from './scrub.js'
 
-/** Table name → rows in snake_case column names, ready for COPY. */
-export type TableRows = Map<string, Record<string, unknown>[]>
+/** Rows of one table as COPY text: the column list (snake_case) and one line per row. */
+export interface TableLines {
+  columns: string[]
+  lines: string
+  count: number
+}
+
+/** Table name → its rows, encoded once for COPY (no intermediate row objects to keep or re-serialise). */
+export type TableRows = Map<string, TableLines>
+
+const COMMON_COLUMNS = [
+  'user_session_id',
+  'site_id',
+  'occurred_at',
+  'batch_id',
+  'event_index',
+  'tab_id',
+  'page_url',
+]
+
+/** Appends one row: `prefix` holds the batch's constant leading values, already encoded. */
+export function appendRow(
+  tables: TableRows,
+  table: string,
+  prefix: string,
+  common: unknown[],
+  row: Record<string, unknown>,
+): void {
+  let entry = tables.get(table)
+  if (!entry) {
+    entry = { columns: [...COMMON_COLUMNS, ...Object.keys(row)], lines: '', count: 0 }
+    tables.set(table, entry)
+  }
+  let line = prefix
+  for (const v of common) line += `\t${copyValue(v)}`
+  for (const key in row) line += `\t${copyValue(row[key])}`
+  entry.lines += `${line}\n`
+  entry.count++
+}
 
 export interface SessionRow {
   id: string
@@ -21,7 +59,11 @@ export interface BatchRows {
   session: SessionRow
   tables: TableRows
   /** Replay segments still to compress (gzip runs off the event loop, in the route). */
-  replay: { row: Record<string, unknown>; records: unknown[] }[]
+  replay: { common: unknown[]; row: Record<string, unknown>; records: unknown[] }[]
+  /** The batch's constant leading COPY values (session, site), for rows appended later. */
+  prefix: string
+  /** UTC days (YYYY-MM-DD) the rows fall on: the partitions they need. */
+  days: Set<string>
   identify: { id: string; traits: Record<string, unknown> | null } | null
   rowCount: number
 }
@@ -232,17 +274,14 @@ export function toRows(input: {
   let identify: BatchRows['identify'] = null
   let lastSeen = batch.session.startedAt + clockOffsetMs
   let rowCount = 0
+  const prefix = `${copyValue(batch.sessionId)}\t${copyValue(siteId)}`
+  const days = new Set<string>()
   for (const { index, event: raw } of input.events) {
     const event = scrubDeep(raw, counts)
-    const common = {
-      user_session_id: batch.sessionId,
-      site_id: siteId,
-      occurred_at: ts(event.t),
-      batch_id: batch.batchId,
-      event_index: index,
-      tab_id: batch.tabId,
-      page_url: event.url ?? pageUrl,
-    }
+    const occurredAt = ts(event.t)
+    days.add(occurredAt.toISOString().slice(0, 10))
+    // occurred_at, batch_id, event_index, tab_id, page_url (user_session_id and site_id are in prefix)
+    const common: unknown[] = [occurredAt, batch.batchId, index, batch.tabId, event.url ?? pageUrl]
     lastSeen = Math.max(lastSeen, event.t + clockOffsetMs)
     if (event.type === 'identify') {
       identify = { id: event.id, traits: event.traits ?? null }
@@ -253,10 +292,11 @@ export function toRows(input: {
       if (clockOffsetMs) for (const r of records) r.timestamp += clockOffsetMs
       const first = records[0]!.timestamp
       const last = records.reduce((m, r) => Math.max(m, r.timestamp), first)
+      common[0] = new Date(first)
+      days.add((common[0] as Date).toISOString().slice(0, 10))
       replay.push({
+        common,
         row: {
-          ...common,
-          occurred_at: new Date(first),
           segment_index: event.segment,
           ended_at: new Date(last),
           record_count: records.length,
@@ -270,10 +310,7 @@ export function toRows(input: {
     }
     const mapped = eventRow(event, ts)
     if (!mapped) continue
-    const [table, row] = mapped
-    const list = tables.get(table) ?? []
-    tables.set(table, list)
-    list.push({ ...common, ...row })
+    appendRow(tables, mapped[0], prefix, common, mapped[1])
     rowCount++
   }
   const ua = batch.page.userAgent ?? null
@@ -293,6 +330,8 @@ export function toRows(input: {
     },
     tables,
     replay,
+    prefix,
+    days,
     identify,
     rowCount,
   }

@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres'
+import { copyText } from '../db/copy.js'
 import type { SessionRow, TableRows } from './rows.js'
 
 /** One batch ready to store. */
@@ -11,6 +12,8 @@ export interface PreparedBatch {
   session: SessionRow
   tables: TableRows
   identify: { id: string; traits: Record<string, unknown> | null } | null
+  /** UTC days the rows fall on (for creating a missing partition). */
+  days: Set<string>
   eventCount: number
   rejectedCount: number
   clockOffsetMs: number
@@ -153,83 +156,20 @@ export type Writer = ReturnType<typeof createWriter>
 
 const MISSING_PARTITION = /no partition of relation .* found for row/
 
-/** Column name → SQL type of every table in public, read once from the catalog. */
-type Catalog = Map<string, Map<string, string>>
-const catalogs = new WeakMap<Sql, Promise<Catalog>>()
-
-function loadCatalog(sql: Sql): Promise<Catalog> {
-  let found = catalogs.get(sql)
-  if (!found) {
-    found = sql<{ table: string; column: string; type: string }[]>`
-      select c.relname as table, a.attname as column, format_type(a.atttypid, a.atttypmod) as type
-      from pg_attribute a join pg_class c on c.oid = a.attrelid
-      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped`.then(
-      (rows) => {
-        const map: Catalog = new Map()
-        for (const r of rows) {
-          const table = map.get(r.table) ?? new Map<string, string>()
-          map.set(r.table, table)
-          table.set(r.column, r.type)
-        }
-        return map
-      },
-    )
-    found.catch(() => catalogs.delete(sql))
-    catalogs.set(sql, found)
-  }
-  return found
-}
-
-/**
- * One multi-row INSERT per table: the rows travel as a single JSON parameter that PostgreSQL expands
- * with jsonb_to_recordset, typed from the catalog. (postgres.js COPY costs 50-90 ms of latency per
- * statement here, jsonb_to_recordset about 1 ms: see docs/adr/0005-ingest-group-commit.md.)
- */
-async function insertRows(
-  tx: TransactionSql,
-  catalog: Catalog,
-  table: string,
-  rows: Record<string, unknown>[],
-): Promise<void> {
-  const types = catalog.get(table)
-  if (!types) throw new Error(`unknown table ${table}`)
-  const columns = Object.keys(rows[0]!)
-  const list = columns.map((c) => `"${c}"`).join(', ')
-  const defs = columns
-    .map((c) => {
-      const type = types.get(c)
-      if (!type) throw new Error(`unknown column ${table}.${c}`)
-      return `"${c}" ${type}`
-    })
-    .join(', ')
-  await tx.unsafe(
-    `insert into "${table}" (${list}) select ${list} from jsonb_to_recordset($1::jsonb) as x(${defs})`,
-    [rows as never],
-    { prepare: true },
-  )
-}
-
 async function writeGroup(sql: Sql, batches: PreparedBatch[]): Promise<WriteOutcome[]> {
-  const catalog = await loadCatalog(sql)
   try {
-    return await sql.begin((tx) => writeInTransaction(tx, catalog, batches))
+    return await sql.begin((tx) => writeInTransaction(tx, batches))
   } catch (error) {
     if (!MISSING_PARTITION.test((error as Error).message)) throw error
     // An event day without a partition yet (the collector creates them ahead; this covers the gaps).
     const days = new Set<string>()
-    for (const b of batches)
-      for (const rows of b.tables.values())
-        for (const r of rows) days.add((r.occurred_at as Date).toISOString().slice(0, 10))
+    for (const b of batches) for (const day of b.days) days.add(day)
     for (const day of days) await sql`select sightline_ensure_partitions(${day}::date, ${day}::date)`
-    return sql.begin((tx) => writeInTransaction(tx, catalog, batches))
+    return sql.begin((tx) => writeInTransaction(tx, batches))
   }
 }
 
-async function writeInTransaction(
-  tx: TransactionSql,
-  catalog: Catalog,
-  batches: PreparedBatch[],
-): Promise<WriteOutcome[]> {
+async function writeInTransaction(tx: TransactionSql, batches: PreparedBatch[]): Promise<WriteOutcome[]> {
   // Sessions: one row per id (merged), in id order so concurrent flushes lock rows in the same order.
   const sessions = new Map<string, SessionRow>()
   for (const b of batches) {
@@ -294,15 +234,17 @@ async function writeInTransaction(
   }
 
   const toWrite = candidates.filter((b) => fresh.has(`${b.sessionId}/${b.batchId}`))
-  const byTable = new Map<string, Record<string, unknown>[]>()
+  const byTable = new Map<string, { columns: string[]; parts: string[] }>()
   for (const b of toWrite) {
-    for (const [table, rows] of b.tables) {
-      const list = byTable.get(table) ?? []
-      byTable.set(table, list)
-      for (const r of rows) list.push(r)
+    for (const [table, { columns, lines }] of b.tables) {
+      const entry = byTable.get(table) ?? { columns, parts: [] }
+      byTable.set(table, entry)
+      entry.parts.push(lines)
     }
   }
-  for (const [table, rows] of byTable) await insertRows(tx, catalog, table, rows)
+  // COPY: the fastest bulk path (with no-delay sockets, see db/connect.ts). Rows were encoded at parse time.
+  for (const [table, { columns, parts }] of byTable)
+    await copyText(tx as unknown as Sql, table, columns, parts)
   const identities = toWrite
     .filter((b) => b.identify)
     .map((b) => ({ id: b.sessionId, identified_id: b.identify!.id, traits: b.identify!.traits }))

@@ -5,7 +5,7 @@ import { Hono } from 'hono'
 import type { AppDeps } from '../app.js'
 import { ApiError } from '../errors.js'
 import { checkContentType, parseEncoding, readBody } from '../ingest/body.js'
-import { toRows } from '../ingest/rows.js'
+import { appendRow, toRows } from '../ingest/rows.js'
 import { type ScrubCounts, totalScrubbed } from '../ingest/scrub.js'
 import type { ResolvedKey } from '../ingest/siteKeys.js'
 import { parseBatch } from '../ingest/validate.js'
@@ -118,6 +118,12 @@ export function ingestRoutes(deps: AppDeps) {
     let cors: Record<string, string> = {}
     let eventsSeen: { kind: string }[] = []
     const count = (outcome: string, reason = '') => metrics.batches.inc({ outcome, reason })
+    /** One increment per event kind, not per event: label lookups are the costly part of prom-client. */
+    const countEvents = (outcome: string, reason: string) => {
+      const perKind = new Map<string, number>()
+      for (const e of eventsSeen) perKind.set(e.kind, (perKind.get(e.kind) ?? 0) + 1)
+      for (const [kind, n] of perKind) metrics.events.inc({ outcome, kind, reason }, n)
+    }
     try {
       checkContentType(c.req.header('content-type'))
       const key = await authorize(deps, keyFrom(c.req), origin)
@@ -165,17 +171,14 @@ export function ingestRoutes(deps: AppDeps) {
         clockOffsetMs: parsed.clockOffsetMs,
         counts,
       })
-      if (rows.replay.length) {
-        const list = rows.tables.get('replay_segments') ?? []
-        rows.tables.set('replay_segments', list)
-        for (const segment of rows.replay) {
-          const json = Buffer.from(JSON.stringify(segment.records))
-          list.push({
-            ...segment.row,
-            raw_bytes: json.length,
-            data: `\\x${(await gzipAsync(json)).toString('hex')}`,
-          })
-        }
+      for (const segment of rows.replay) {
+        const json = Buffer.from(JSON.stringify(segment.records))
+        const data = await gzipAsync(json)
+        appendRow(rows.tables, 'replay_segments', rows.prefix, segment.common, {
+          ...segment.row,
+          raw_bytes: json.length,
+          data,
+        })
       }
       const scrubbed = totalScrubbed(counts)
       for (const [rule, n] of Object.entries(counts)) metrics.scrubbed.inc({ rule }, n)
@@ -189,6 +192,7 @@ export function ingestRoutes(deps: AppDeps) {
         session: rows.session,
         tables: rows.tables,
         identify: rows.identify,
+        days: rows.days,
         eventCount: parsed.events.length,
         rejectedCount: parsed.rejected.length,
         clockOffsetMs: parsed.clockOffsetMs,
@@ -232,7 +236,7 @@ export function ingestRoutes(deps: AppDeps) {
       if (!(error instanceof ApiError)) throw error
       if (error.status === 503) {
         count('unavailable')
-        for (const e of eventsSeen) metrics.events.inc({ outcome: 'unavailable', kind: e.kind, reason: '' })
+        countEvents('unavailable', '')
       } else if (error.status !== 429) {
         count('rejected', error.code)
         for (const e of eventsSeen)

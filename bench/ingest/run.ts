@@ -1,0 +1,187 @@
+/**
+ * bench/ingest: the collector in its own process, load from this process on loopback (autocannon),
+ * realistic gzipped batches of 50 mixed events. Reports events/s and requests/s sustained, p50/p99,
+ * the COPY ceiling of the same rows into the same tables, and p99 at 50 % of that ceiling.
+ *
+ *   pnpm bench:ingest            # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
+ *   BENCH_SECONDS=20 pnpm bench:ingest
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
+import { Batch, Event } from '@sightline/schema'
+import autocannon from 'autocannon'
+import { createSql } from '../../apps/collector/src/db/connect.js'
+import { copyText } from '../../apps/collector/src/db/copy.js'
+import { migrateUp } from '../../apps/collector/src/db/migrate.js'
+import { loadMigrations } from '../../apps/collector/src/db/migrationFiles.js'
+import { ensurePartitions } from '../../apps/collector/src/db/partitions.js'
+import { createSite } from '../../apps/collector/src/db/sites.js'
+import { toRows } from '../../apps/collector/src/ingest/rows.js'
+import { makeBodies } from './batches.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
+const EVENTS_PER_BATCH = 50
+const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+function dbUrl(name: string) {
+  const u = new URL(base)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+async function freshDatabase(name: string) {
+  const admin = createSql(base, { max: 1 })
+  await admin.unsafe(`drop database if exists ${name} with (force)`)
+  await admin.unsafe(`create database ${name}`)
+  await admin.end()
+  const sql = createSql(dbUrl(name), { max: 4 })
+  await migrateUp(sql, await loadMigrations())
+  await ensurePartitions(sql)
+  return sql
+}
+
+async function startCollector(url: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/cli.ts', 'start'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SIGHTLINE_RATE_LIMIT_RPS: '1000000',
+      SIGHTLINE_RATE_LIMIT_BURST: '1000000',
+      DATABASE_POOL_MAX: '10',
+      SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '3',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.on('exit', (code) => reject(new Error(`collector exited with ${code}`)))
+  })
+  return { child, port }
+}
+
+async function load(port: number, key: string, bodies: Buffer[], opts: { seconds: number; rate?: number }) {
+  let next = 0
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/batch?key=${key}`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: opts.seconds,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+    headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
+  })
+  if (next > bodies.length)
+    throw new Error(`ran out of distinct bodies (${next} > ${bodies.length}): raise the count`)
+  if (result.non2xx || result.errors || result.timeouts) {
+    process.stderr.write(
+      `warning: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts: throughput below counts only 2xx\n`,
+    )
+  }
+  const ok = result['2xx'] / result.duration
+  return {
+    requestsPerSecond: Math.round(ok),
+    eventsPerSecond: Math.round(ok * EVENTS_PER_BATCH),
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    sent: next,
+  }
+}
+
+/** Rows/s of a plain COPY of the same event rows (the very same COPY text) into the same tables, one connection. */
+async function copyCeiling(sql: ReturnType<typeof createSql>, siteId: string, bodies: Buffer[]) {
+  const tables = new Map<string, { columns: string[]; parts: string[]; count: number }>()
+  for (const body of bodies) {
+    const batch = Batch.parse(JSON.parse(gunzipSync(body).toString()))
+    const events = batch.events.map((e, index) => ({ index, event: Event.parse(e) }))
+    const rows = toRows({ batch, events, siteId, clockOffsetMs: 0, counts: {} })
+    for (const [table, { columns, lines, count }] of rows.tables) {
+      const entry = tables.get(table) ?? { columns, parts: [], count: 0 }
+      tables.set(table, entry)
+      entry.parts.push(lines)
+      entry.count += count
+    }
+  }
+  let total = 0
+  const started = performance.now()
+  for (const [table, { columns, parts, count }] of tables) {
+    await copyText(sql, table, columns, parts)
+    total += count
+  }
+  const seconds = (performance.now() - started) / 1000
+  return { rows: total, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(total / seconds) }
+}
+
+async function main() {
+  const sql = await freshDatabase('sightline_bench_ingest')
+  const site = await createSite(sql, {
+    name: 'bench',
+    companyName: 'bench',
+    origins: ['https://shop.example'],
+  })
+  const { child, port } = await startCollector(dbUrl('sightline_bench_ingest'))
+  try {
+    process.stderr.write('generating bodies…\n')
+    const bodies = makeBodies(Math.max(30_000, SECONDS * 2500), 500)
+    process.stderr.write(`warm-up 3 s…\n`)
+    await load(port, site.siteKey, makeBodies(3000, 50), { seconds: 3 })
+    process.stderr.write(`max throughput, ${SECONDS} s, ${CONNECTIONS} connections…\n`)
+    const max = await load(port, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })
+
+    process.stderr.write('COPY ceiling of the same rows…\n')
+    const copy = await copyCeiling(sql, site.siteId, makeBodies(4000, 200))
+    const targetEventsPerSecond = Math.round(copy.rowsPerSecond / 2)
+    process.stderr.write(`fixed rate: ${targetEventsPerSecond} events/s (50 % of COPY), ${SECONDS} s…\n`)
+    const atHalf = await load(port, site.siteKey, bodies.slice(bodies.length / 2), {
+      seconds: SECONDS,
+      rate: Math.ceil(targetEventsPerSecond / EVENTS_PER_BATCH),
+    })
+    const [stored] = await sql`select count(*)::int as n from ingested_batches`
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+      database: (await sql`select version()`)[0]!.version,
+      eventsPerBatch: EVENTS_PER_BATCH,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      max,
+      copyCeiling: copy,
+      atHalfCopyCeiling: { targetEventsPerSecond, ...atHalf },
+      ratioOfCopyCeiling: Number((max.eventsPerSecond / copy.rowsPerSecond).toFixed(2)),
+      batchesStored: stored!.n,
+    }
+    writeFileSync(new URL('../results/ingest.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
+    console.log(JSON.stringify(result, null, 2))
+    console.log(`\n| metric | value |\n| --- | --- |`)
+    console.log(
+      `| max sustained (2xx only) | ${max.eventsPerSecond} events/s, ${max.requestsPerSecond} req/s, p50 ${max.p50ms} ms, p99 ${max.p99ms} ms, non-2xx ${max.non2xx} |`,
+    )
+    console.log(`| COPY ceiling (same rows, same tables) | ${copy.rowsPerSecond} rows/s |`)
+    console.log(`| max / COPY | ${result.ratioOfCopyCeiling} |`)
+    console.log(
+      `| at 50 % of COPY (${targetEventsPerSecond} events/s) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
+    )
+  } finally {
+    child.kill('SIGTERM')
+    await sql.end()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
