@@ -23,6 +23,8 @@ import { makeBodies } from './batches.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
+/** Collector processes on the same database (issue 7: one against two). */
+const COLLECTORS = Number(process.env.BENCH_COLLECTORS ?? 1)
 const EVENTS_PER_BATCH = 50
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -52,10 +54,10 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
       DATABASE_URL: url,
       PORT: '0',
       LOG_LEVEL: 'warn',
-      SIGHTLINE_RATE_LIMIT_RPS: '1000000',
+      SIGHTLINE_RATE_LIMIT_RPS: '1000000', NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
       SIGHTLINE_RATE_LIMIT_BURST: '1000000',
       DATABASE_POOL_MAX: '10',
-      SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '3',
+      SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -71,33 +73,37 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
   return { child, port }
 }
 
-async function load(port: number, key: string, bodies: Buffer[], opts: { seconds: number; rate?: number }) {
+async function load(ports: number[], key: string, bodies: Buffer[], opts: { seconds: number; rate?: number }) {
   let next = 0
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/batch?key=${key}`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: opts.seconds,
-    ...(opts.rate ? { overallRate: opts.rate } : {}),
-    headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
-  })
-  if (next > bodies.length)
-    throw new Error(`ran out of distinct bodies (${next} > ${bodies.length}): raise the count`)
-  if (result.non2xx || result.errors || result.timeouts) {
-    process.stderr.write(
-      `warning: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts: throughput below counts only 2xx\n`,
-    )
+  const results = await Promise.all(
+    ports.map((port) =>
+      autocannon({
+        url: `http://127.0.0.1:${port}/v1/batch?key=${key}`,
+        method: 'POST',
+        connections: Math.ceil(CONNECTIONS / ports.length),
+        duration: opts.seconds,
+        ...(opts.rate ? { overallRate: Math.ceil(opts.rate / ports.length) } : {}),
+        headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
+        requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
+      }),
+    ),
+  )
+  if (next > bodies.length) throw new Error(`ran out of distinct bodies (${next} > ${bodies.length}): raise the count`)
+  const sum = (f: (r: autocannon.Result) => number) => results.reduce((n, r) => n + f(r), 0)
+  const non2xx = sum((r) => r.non2xx)
+  if (non2xx || sum((r) => r.errors) || sum((r) => r.timeouts)) {
+    process.stderr.write(`warning: ${non2xx} non-2xx, ${sum((r) => r.errors)} errors, ${sum((r) => r.timeouts)} timeouts: throughput below counts only 2xx\n`)
   }
-  const ok = result['2xx'] / result.duration
+  const ok = sum((r) => r['2xx'] / r.duration)
   return {
     requestsPerSecond: Math.round(ok),
     eventsPerSecond: Math.round(ok * EVENTS_PER_BATCH),
-    p50ms: result.latency.p50,
-    p99ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    // p50/p99 of the slowest collector (autocannon does not merge histograms)
+    p50ms: Math.max(...results.map((r) => r.latency.p50)),
+    p99ms: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx,
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
     sent: next,
   }
 }
@@ -133,20 +139,21 @@ async function main() {
     companyName: 'bench',
     origins: ['https://shop.example'],
   })
-  const { child, port } = await startCollector(dbUrl('sightline_bench_ingest'))
+  const collectors = await Promise.all(Array.from({ length: COLLECTORS }, () => startCollector(dbUrl('sightline_bench_ingest'))))
+  const ports = collectors.map((c) => c.port)
   try {
     process.stderr.write('generating bodies…\n')
     const bodies = makeBodies(Math.max(30_000, SECONDS * 2500), 500)
     process.stderr.write(`warm-up 3 s…\n`)
-    await load(port, site.siteKey, makeBodies(3000, 50), { seconds: 3 })
+    await load(ports, site.siteKey, makeBodies(3000, 50), { seconds: 3 })
     process.stderr.write(`max throughput, ${SECONDS} s, ${CONNECTIONS} connections…\n`)
-    const max = await load(port, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })
+    const max = await load(ports, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })
 
     process.stderr.write('COPY ceiling of the same rows…\n')
     const copy = await copyCeiling(sql, site.siteId, makeBodies(4000, 200))
     const targetEventsPerSecond = Math.round(copy.rowsPerSecond / 2)
     process.stderr.write(`fixed rate: ${targetEventsPerSecond} events/s (50 % of COPY), ${SECONDS} s…\n`)
-    const atHalf = await load(port, site.siteKey, bodies.slice(bodies.length / 2), {
+    const atHalf = await load(ports, site.siteKey, bodies.slice(bodies.length / 2), {
       seconds: SECONDS,
       rate: Math.ceil(targetEventsPerSecond / EVENTS_PER_BATCH),
     })
@@ -157,6 +164,7 @@ async function main() {
       database: (await sql`select version()`)[0]!.version,
       eventsPerBatch: EVENTS_PER_BATCH,
       connections: CONNECTIONS,
+      collectors: COLLECTORS,
       seconds: SECONDS,
       max,
       copyCeiling: copy,
@@ -164,7 +172,7 @@ async function main() {
       ratioOfCopyCeiling: Number((max.eventsPerSecond / copy.rowsPerSecond).toFixed(2)),
       batchesStored: stored!.n,
     }
-    writeFileSync(new URL('../results/ingest.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
+    writeFileSync(new URL(`../results/ingest${COLLECTORS > 1 ? `-${COLLECTORS}-collectors` : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
     console.log(JSON.stringify(result, null, 2))
     console.log(`\n| metric | value |\n| --- | --- |`)
     console.log(
@@ -176,7 +184,7 @@ async function main() {
       `| at 50 % of COPY (${targetEventsPerSecond} events/s) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
     )
   } finally {
-    child.kill('SIGTERM')
+    for (const c of collectors) c.child.kill('SIGTERM')
     await sql.end()
   }
 }

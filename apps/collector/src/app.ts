@@ -54,7 +54,7 @@ export interface AppDeps {
 /** Defaults: see docs/operations.md. Rate limit per site key from reliability research (C1): 200/s, burst 400. */
 export const DEFAULTS = {
   rateLimit: { ratePerSecond: 200, burst: 400 },
-  writer: { concurrency: 3, maxRowsPerFlush: 20_000, maxPendingRows: 200_000 },
+  writer: { concurrency: 1, maxRowsPerFlush: 20_000, maxPendingRows: 200_000 },
   answerDeadlineMs: 1_800,
   retryAfterSeconds: 5,
 } as const
