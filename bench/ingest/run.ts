@@ -54,7 +54,8 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
       DATABASE_URL: url,
       PORT: '0',
       LOG_LEVEL: 'warn',
-      SIGHTLINE_RATE_LIMIT_RPS: '1000000', NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
+      SIGHTLINE_RATE_LIMIT_RPS: '1000000',
+      NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
       SIGHTLINE_RATE_LIMIT_BURST: '1000000',
       DATABASE_POOL_MAX: '10',
       SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '1',
@@ -73,7 +74,12 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
   return { child, port }
 }
 
-async function load(ports: number[], key: string, bodies: Buffer[], opts: { seconds: number; rate?: number }) {
+async function load(
+  ports: number[],
+  key: string,
+  bodies: Buffer[],
+  opts: { seconds: number; rate?: number },
+) {
   let next = 0
   const results = await Promise.all(
     ports.map((port) =>
@@ -88,11 +94,14 @@ async function load(ports: number[], key: string, bodies: Buffer[], opts: { seco
       }),
     ),
   )
-  if (next > bodies.length) throw new Error(`ran out of distinct bodies (${next} > ${bodies.length}): raise the count`)
+  if (next > bodies.length)
+    throw new Error(`ran out of distinct bodies (${next} > ${bodies.length}): raise the count`)
   const sum = (f: (r: autocannon.Result) => number) => results.reduce((n, r) => n + f(r), 0)
   const non2xx = sum((r) => r.non2xx)
   if (non2xx || sum((r) => r.errors) || sum((r) => r.timeouts)) {
-    process.stderr.write(`warning: ${non2xx} non-2xx, ${sum((r) => r.errors)} errors, ${sum((r) => r.timeouts)} timeouts: throughput below counts only 2xx\n`)
+    process.stderr.write(
+      `warning: ${non2xx} non-2xx, ${sum((r) => r.errors)} errors, ${sum((r) => r.timeouts)} timeouts: throughput below counts only 2xx\n`,
+    )
   }
   const ok = sum((r) => r['2xx'] / r.duration)
   return {
@@ -139,7 +148,9 @@ async function main() {
     companyName: 'bench',
     origins: ['https://shop.example'],
   })
-  const collectors = await Promise.all(Array.from({ length: COLLECTORS }, () => startCollector(dbUrl('sightline_bench_ingest'))))
+  const collectors = await Promise.all(
+    Array.from({ length: COLLECTORS }, () => startCollector(dbUrl('sightline_bench_ingest'))),
+  )
   const ports = collectors.map((c) => c.port)
   try {
     process.stderr.write('generating bodies…\n')
@@ -172,7 +183,10 @@ async function main() {
       ratioOfCopyCeiling: Number((max.eventsPerSecond / copy.rowsPerSecond).toFixed(2)),
       batchesStored: stored!.n,
     }
-    writeFileSync(new URL(`../results/ingest${COLLECTORS > 1 ? `-${COLLECTORS}-collectors` : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
+    writeFileSync(
+      new URL(`../results/ingest${COLLECTORS > 1 ? `-${COLLECTORS}-collectors` : ''}.json`, import.meta.url),
+      `${JSON.stringify(result, null, 2)}\n`,
+    )
     console.log(JSON.stringify(result, null, 2))
     console.log(`\n| metric | value |\n| --- | --- |`)
     console.log(

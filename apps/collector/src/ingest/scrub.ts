@@ -46,9 +46,18 @@ const SECRET_KEYS_EXACT = new Set([
   'ssn',
 ])
 
+/** Keys repeat endlessly (every click has the same ones): remember the verdict, within a bound. */
+const secretKeyCache = new Map<string, boolean>()
+const SECRET_KEY_CACHE_MAX = 10_000
+
 export function isSecretKey(key: string): boolean {
+  const cached = secretKeyCache.get(key)
+  if (cached !== undefined) return cached
   const k = key.toLowerCase().replace(/[-_\s]/g, '')
-  return SECRET_KEYS_EXACT.has(k) || SECRET_KEY_PARTS.some((part) => k.includes(part))
+  const secret = SECRET_KEYS_EXACT.has(k) || SECRET_KEY_PARTS.some((part) => k.includes(part))
+  if (secretKeyCache.size >= SECRET_KEY_CACHE_MAX) secretKeyCache.clear()
+  secretKeyCache.set(key, secret)
+  return secret
 }
 
 const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g
