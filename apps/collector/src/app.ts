@@ -1,8 +1,10 @@
+import path from 'node:path'
 import { MAX_DECOMPRESSED_BYTES, MAX_WIRE_BYTES } from '@sightline/schema'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Sql } from 'postgres'
 import type { MigrationFile } from './db/migrationFiles.js'
+import { REPO_ROOT } from './config.js'
 import { ApiError } from './errors.js'
 import type { BodyLimits } from './ingest/body.js'
 import { createRateLimiter } from './ingest/rateLimit.js'
@@ -14,6 +16,9 @@ import { healthRoutes } from './routes/health.js'
 import { ingestRoutes } from './routes/ingest.js'
 import { sdkRoutes } from './routes/sdk.js'
 
+/** Where `pnpm --filter @sightline/sdk build` writes the script-tag bundles. */
+export const DEFAULT_SDK_DIR = path.join(REPO_ROOT, 'packages/sdk/dist/script')
+
 export interface AppConfig {
   log?: Logger
   /** Migration files, for /readyz ("migrations current"). */
@@ -24,15 +29,15 @@ export interface AppConfig {
   /** No ingest request waits longer than this for the database; then it gets 503 + Retry-After. */
   answerDeadlineMs?: number
   retryAfterSeconds?: number
-  /** The SDK's script-tag bundle served at /sdk.js. */
-  sdkBundlePath?: string | undefined
+  /** Folder with the SDK's script-tag bundles (sdk.js, sdk-replay.js); default packages/sdk/dist/script. */
+  sdkDir?: string | undefined
 }
 
 export interface ResolvedConfig {
   limits: BodyLimits
   answerDeadlineMs: number
   retryAfterSeconds: number
-  sdkBundlePath: string | undefined
+  sdkDir: string | undefined
 }
 
 export interface AppState {
@@ -71,7 +76,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
       limits: { wireBytes: MAX_WIRE_BYTES, decompressedBytes: MAX_DECOMPRESSED_BYTES, ...config.limits },
       answerDeadlineMs: config.answerDeadlineMs ?? DEFAULTS.answerDeadlineMs,
       retryAfterSeconds: config.retryAfterSeconds ?? DEFAULTS.retryAfterSeconds,
-      sdkBundlePath: config.sdkBundlePath,
+      sdkDir: config.sdkDir ?? DEFAULT_SDK_DIR,
     },
     keys: createKeyResolver(sql),
     writer: createWriter(sql, {

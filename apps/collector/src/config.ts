@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   SIGHTLINE_RATE_LIMIT_RPS: z.coerce.number().positive().max(1_000_000).default(200),
   SIGHTLINE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
   SIGHTLINE_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  SIGHTLINE_SDK_BUNDLE: z.string().min(1).optional(),
+  SIGHTLINE_SDK_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -42,7 +42,7 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
       migrations,
       rateLimit: { ratePerSecond: config.SIGHTLINE_RATE_LIMIT_RPS, burst: config.SIGHTLINE_RATE_LIMIT_BURST },
       writer: { concurrency: config.SIGHTLINE_WRITE_CONCURRENCY },
-      sdkBundlePath: config.SIGHTLINE_SDK_BUNDLE,
+      sdkDir: config.SIGHTLINE_SDK_DIR,
     },
   })
   // Keep partitions ahead of the clock: hourly, and unref'd so it never holds the process open.

@@ -195,6 +195,13 @@ describe('POST /v1/batch: storing', () => {
     expect(metrics).toMatch(/sightline_scrubbed_values_total\{rule="card"\} [1-9]/)
   })
 
+  it('should accept the encoding in the query string, so browsers need no preflight', async () => {
+    const batch = makeBatch()
+    const res = await post(h, gzipSync(JSON.stringify(batch)), { query: '?encoding=gzip' })
+    expect(res.status).toBe(200)
+    expect((await json(res)).accepted).toBe(18)
+  })
+
   it('should accept gzip and deflate bodies and the key in the query string', async () => {
     const batch = makeBatch()
     const res = await post(h, gzipSync(JSON.stringify(batch)), {

@@ -144,7 +144,9 @@ export function ingestRoutes(deps: AppDeps) {
           { 'retry-after': String(wait) },
         )
       }
-      const encoding = parseEncoding(c.req.header('content-encoding'))
+      // `?encoding=gzip` lets browsers send compressed bodies without a preflight (Content-Encoding is not
+      // a CORS-safelisted header) and lets sendBeacon compress at all.
+      const encoding = parseEncoding(c.req.header('content-encoding') ?? c.req.query('encoding'))
       const body = await readBody(c.req.raw, encoding, deps.config.limits)
       if (encoding)
         metrics.compressionRatio.observe(
