@@ -1,0 +1,236 @@
+import { listen } from '../browser/listen.js'
+import { trackClicks } from '../capture/trackClicks.js'
+import { trackConsole } from '../capture/trackConsole.js'
+import { trackElements } from '../capture/trackElements.js'
+import { trackErrors } from '../capture/trackErrors.js'
+import { trackForms } from '../capture/trackForms.js'
+import { trackKeys } from '../capture/trackKeys.js'
+import { trackMouse } from '../capture/trackMouse.js'
+import { trackMutations } from '../capture/trackMutations.js'
+import { trackNetwork } from '../capture/trackNetwork.js'
+import { trackPageViews } from '../capture/trackPageViews.js'
+import { trackScroll } from '../capture/trackScroll.js'
+import { trackVisibility } from '../capture/trackVisibility.js'
+import { trackWebVitals } from '../capture/trackWebVitals.js'
+import { BATCH_MAX_BYTES, BATCH_MAX_EVENTS, FLUSH_INTERVAL_MS, OUTBOX_MAX_BYTES } from '../constants.js'
+import { startReplay } from '../replay/startReplay.js'
+import { createSessionStore, isSampled, type Session, usableStorage, uuid } from '../session/session.js'
+import { createActivity } from '../tools/activity.js'
+import { monitor } from '../tools/monitor.js'
+import { scrubUrl } from '../tools/urlUtils.js'
+import { createBatcher, type Envelope } from '../transport/batcher.js'
+import { createOutbox } from '../transport/outbox.js'
+import { createSender } from '../transport/sender.js'
+import type { CaptureContext, SightlineEvent, Stoppable } from '../types.js'
+import { type InitOptions, type Options, resolveOptions } from './options.js'
+
+export const SDK_VERSION = '0.1.0'
+
+export interface Sightline {
+  /** Resolves once the collector has acknowledged everything captured so far. */
+  flush(): Promise<void>
+  getSessionId(): string | null
+  identify(id: string, traits?: Record<string, unknown>): void
+  track(name: string, props?: Record<string, unknown>): void
+  /** With `waitForConsent`: true starts recording; false stops it and discards what was not sent yet. */
+  setConsent(granted: boolean): void
+  stop(): void
+}
+
+/** `exit` is true on pagehide (the page is being left), false when it is only hidden or flushed on demand. */
+type Flushable = Stoppable & { flush?(exit?: boolean): void }
+
+/** Starts the SDK. Throws an OptionsError (naming the option) for bad options; never throws afterwards. */
+export function init(input: InitOptions): Sightline {
+  const options = resolveOptions(input)
+  if (typeof window === 'undefined' || typeof document === 'undefined') return noop()
+  const now = () => Date.now()
+  const storage = usableStorage(() => window.localStorage)
+  const sessions = createSessionStore(storage)
+  const tabId = uuid().slice(0, 8)
+  let seq = 0
+  let session: Session = sessions.current(now()).session
+  let modules: Flushable[] = []
+  let running = false
+  let lastHref = ''
+  let lastScrubbed = ''
+  const pageUrl = () => {
+    const href = location.href
+    if (href !== lastHref) {
+      lastHref = href
+      lastScrubbed = scrubUrl(href)
+    }
+    return lastScrubbed
+  }
+  const actor = options.actor ?? (navigator.webdriver ? 'automation' : 'human')
+  const envelope = (): Envelope => ({
+    v: 1,
+    sessionId: session.id,
+    tabId,
+    sdk: { version: SDK_VERSION },
+    page: {
+      url: pageUrl(),
+      viewport: { width: innerWidth, height: innerHeight },
+      screen: { width: screen.width, height: screen.height },
+      dpr: devicePixelRatio,
+      locale: navigator.language,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      userAgent: navigator.userAgent,
+    },
+    session: {
+      startedAt: session.startedAt,
+      actor,
+      ...(options.testRunId ? { testRunId: options.testRunId } : {}),
+    },
+  })
+
+  const outbox = createOutbox(storage, tabId, OUTBOX_MAX_BYTES, now())
+  const dropped = { event: 0, replay: 0 }
+  const sender = createSender({
+    endpoint: options.endpoint,
+    siteKey: options.siteKey,
+    outbox,
+    now,
+    onRejected: (p) => {
+      dropped[p.stream === 'replay' ? 'replay' : 'event'] += p.events
+    },
+  })
+  const makeBatcher = (stream: 'events' | 'replay', maxEvents: number) =>
+    createBatcher({
+      maxEvents,
+      maxBytes: BATCH_MAX_BYTES,
+      intervalMs: FLUSH_INTERVAL_MS,
+      envelope,
+      nextSeq: () => seq++,
+      batchId: uuid,
+      onBatch: (rest, bytes, events) => {
+        if (!outbox.add({ stream, rest, bytes, events }))
+          dropped[stream === 'replay' ? 'replay' : 'event'] += events
+        sender.kick()
+      },
+    })
+  const events = makeBatcher('events', BATCH_MAX_EVENTS)
+  const replay = makeBatcher('replay', 1)
+
+  /** One place checks that the session is still live (a new one closes the open batches first). */
+  function accept(): boolean {
+    if (!running) return false
+    const t = now()
+    const { session: current, renewed } = sessions.current(t)
+    if (renewed || current.id !== session.id) {
+      events.flush()
+      replay.flush()
+      session = current
+    }
+    sessions.touch(t)
+    return true
+  }
+  const emit = monitor((event: SightlineEvent) => {
+    if (!accept()) return
+    if (event.type === 'replay') replay.add(event)
+    else events.add(event)
+    reportDrops()
+  })
+  const emitReplay = monitor((json: string) => {
+    if (accept()) replay.addJson(json)
+  })
+  function reportDrops() {
+    for (const category of ['event', 'replay'] as const) {
+      if (!dropped[category]) continue
+      const quantity = dropped[category]
+      dropped[category] = 0
+      events.add({ type: 'drop', t: now(), reason: 'queue_overflow', category, quantity })
+    }
+  }
+
+  const ctx: CaptureContext = { emit, emitReplay, options, activity: createActivity(now), now, pageUrl }
+
+  function start() {
+    if (running || !isSampled(session.id, options.sampleRate)) return
+    running = true
+    const starters: ((c: CaptureContext) => Flushable)[] = [
+      trackMutations,
+      trackPageViews,
+      trackClicks,
+      trackScroll,
+      trackMouse,
+      trackKeys,
+      trackForms,
+      trackVisibility,
+      trackElements,
+      trackConsole,
+      trackErrors,
+      trackNetwork,
+      trackWebVitals,
+    ]
+    modules = starters.map((s) => monitor(s)(ctx)).filter((m): m is Flushable => !!m)
+    if (options.replay) modules.push(startReplay(ctx))
+  }
+
+  /** The page may be going away: let modules emit what they hold, cut batches, persist, send what fits. */
+  const onHide = monitor((exit: boolean) => {
+    for (const m of modules) monitor(() => m.flush?.(exit))()
+    events.flush()
+    replay.flush()
+    outbox.persist(now())
+    sender.exit()
+  })
+  const stopListeners = [
+    listen(document, 'visibilitychange', () => document.visibilityState === 'hidden' && onHide(false)),
+    listen(window, 'pagehide', () => onHide(true)),
+    listen(window, 'online', () => sender.kick()),
+  ]
+  const persistTimer = setInterval(
+    monitor(() => outbox.persist(now())),
+    5_000,
+  )
+
+  function stopCapture() {
+    running = false
+    for (const m of modules) monitor(() => m.stop())()
+    modules = []
+  }
+
+  if (!options.waitForConsent) start()
+  sender.kick() // batches left by earlier pages
+
+  return {
+    flush: () =>
+      new Promise<void>((resolve) => {
+        for (const m of modules) monitor(() => m.flush?.())()
+        events.flush()
+        replay.flush()
+        sender.whenDelivered().then(resolve, resolve)
+      }),
+    getSessionId: () => (running ? session.id : null),
+    identify: (id, traits) =>
+      emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), ...(traits ? { traits } : {}) }),
+    track: (name, props) =>
+      emit({ type: 'custom', t: now(), url: pageUrl(), name: String(name), ...(props ? { props } : {}) }),
+    setConsent(granted) {
+      if (granted) return start()
+      stopCapture()
+      outbox.clear()
+      outbox.persist(now())
+    },
+    stop() {
+      onHide(false)
+      stopCapture()
+      for (const off of stopListeners) off()
+      clearInterval(persistTimer)
+    },
+  }
+}
+
+function noop(): Sightline {
+  return {
+    flush: () => Promise.resolve(),
+    getSessionId: () => null,
+    identify() {},
+    track() {},
+    setConsent() {},
+    stop() {},
+  }
+}
+
+export type { InitOptions, Options }

@@ -1,0 +1,131 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { resolveOptions } from '../boot/options.js'
+import { createActivity } from '../tools/activity.js'
+import type { CaptureContext, SightlineEvent } from '../types.js'
+import { trackElements } from './trackElements.js'
+
+function makeCtx() {
+  const events: SightlineEvent[] = []
+  const ctx: CaptureContext = {
+    emit: (e) => events.push(e),
+    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://c.example' }),
+    activity: createActivity(() => Date.now()),
+    now: () => Date.now(),
+    pageUrl: () => location.href,
+  }
+  return { ctx, events }
+}
+
+/** A stand-in IntersectionObserver driven by the test through `intersect`. */
+let observer: FakeIntersectionObserver | undefined
+class FakeIntersectionObserver {
+  observed = new Set<Element>()
+  constructor(
+    private callback: IntersectionObserverCallback,
+    public options?: IntersectionObserverInit,
+  ) {
+    observer = this
+  }
+  observe(el: Element) {
+    this.observed.add(el)
+  }
+  unobserve(el: Element) {
+    this.observed.delete(el)
+  }
+  disconnect() {
+    this.observed.clear()
+  }
+  intersect(target: Element, ratio: number) {
+    const entry = { target, intersectionRatio: ratio, isIntersecting: ratio > 0 } as IntersectionObserverEntry
+    this.callback([entry], this as unknown as IntersectionObserver)
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+const byId = (id: string) => document.getElementById(id)!
+
+describe('trackElements', () => {
+  const original = globalThis.IntersectionObserver
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] })
+    globalThis.IntersectionObserver = FakeIntersectionObserver as unknown as typeof IntersectionObserver
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    document.body.innerHTML = '<section id="hero" data-sightline-visible></section><div id="plain"></div>'
+  })
+  afterEach(() => {
+    globalThis.IntersectionObserver = original
+    observer = undefined
+    vi.useRealTimers()
+  })
+
+  it('should report the highest ratio and the time visible of each tracked element on flush', () => {
+    const { ctx, events } = makeCtx()
+    const tracker = trackElements(ctx)
+    expect([...observer!.observed]).toEqual([byId('hero')])
+    expect(observer!.options?.threshold).toEqual([0, 0.25, 0.5, 0.75, 1])
+    observer!.intersect(byId('hero'), 0.5)
+    vi.advanceTimersByTime(1_000)
+    observer!.intersect(byId('hero'), 0.75)
+    vi.advanceTimersByTime(500)
+    observer!.intersect(byId('hero'), 0)
+    vi.advanceTimersByTime(5_000) // out of view: not counted
+    tracker.flush()
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'element',
+        selector: 'section#hero',
+        ratio: 0.75,
+        visibleMs: 1_500,
+        firstVisibleAt: 1_000_000,
+      }),
+    ])
+    tracker.flush()
+    expect(events).toHaveLength(1) // nothing new since the last report
+    tracker.stop()
+  })
+
+  it('should track elements added later and report them when removed from the DOM', async () => {
+    const { ctx, events } = makeCtx()
+    const tracker = trackElements(ctx)
+    byId('plain').innerHTML = '<p id="late" data-sightline-visible></p>'
+    await tick()
+    expect(observer!.observed.has(byId('late'))).toBe(true)
+    observer!.intersect(byId('late'), 1)
+    vi.advanceTimersByTime(2_000)
+    byId('plain').remove()
+    await tick()
+    expect(events).toEqual([expect.objectContaining({ selector: 'p#late', ratio: 1, visibleMs: 2_000 })])
+    expect(observer!.observed.size).toBe(1) // only #hero is left
+    tracker.stop()
+  })
+
+  it('should not count time while the tab is hidden', () => {
+    const { ctx, events } = makeCtx()
+    const tracker = trackElements(ctx)
+    observer!.intersect(byId('hero'), 1)
+    vi.advanceTimersByTime(1_000)
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+    vi.advanceTimersByTime(60_000)
+    tracker.stop()
+    expect(events[0]).toMatchObject({ selector: 'section#hero', visibleMs: 1_000 })
+  })
+
+  it('should report a never-seen element once with ratio 0 on stop', () => {
+    const { ctx, events } = makeCtx()
+    trackElements(ctx).stop()
+    expect(events).toEqual([expect.objectContaining({ selector: 'section#hero', ratio: 0, visibleMs: 0 })])
+    expect(events[0]).not.toHaveProperty('firstVisibleAt', expect.anything())
+  })
+
+  it('should do nothing without IntersectionObserver', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: removing a global for the test
+    delete (globalThis as any).IntersectionObserver
+    const { ctx, events } = makeCtx()
+    const tracker = trackElements(ctx)
+    tracker.flush()
+    tracker.stop()
+    expect(events).toHaveLength(0)
+  })
+})

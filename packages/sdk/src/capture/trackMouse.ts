@@ -1,0 +1,45 @@
+import { listen } from '../browser/listen.js'
+import { MOUSE_PATH_MAX_POINTS, MOUSE_PATH_MS, MOUSE_SAMPLE_MS } from '../constants.js'
+import { monitor } from '../tools/monitor.js'
+import type { CaptureContext, Stoppable } from '../types.js'
+
+/**
+ * Mouse movement as paths of [clientX, clientY, ms since the first point], one position kept per
+ * MOUSE_SAMPLE_MS. A path is sent MOUSE_PATH_MS after its first point, at MOUSE_PATH_MAX_POINTS
+ * points, or on flush()/stop(). The event's `t` is the time of the first point.
+ */
+export function trackMouse(ctx: CaptureContext): Stoppable & { flush(): void } {
+  let path: [number, number, number][] = []
+  let startedAt = 0
+  let sampledAt = Number.NEGATIVE_INFINITY
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const flush = () => {
+    clearTimeout(timer)
+    timer = undefined
+    if (!path.length) return
+    ctx.emit({ type: 'mouse', t: startedAt, url: ctx.pageUrl(), path })
+    path = []
+  }
+
+  const off = listen(document, 'mousemove', (event) => {
+    const now = ctx.now()
+    if (now - sampledAt < MOUSE_SAMPLE_MS) return
+    sampledAt = now
+    if (!path.length) {
+      startedAt = now
+      timer = setTimeout(monitor(flush), MOUSE_PATH_MS)
+    }
+    const { clientX, clientY } = event as MouseEvent
+    path.push([Math.round(clientX), Math.round(clientY), now - startedAt])
+    if (path.length >= MOUSE_PATH_MAX_POINTS) flush()
+  })
+
+  return {
+    flush,
+    stop() {
+      off()
+      flush()
+    },
+  }
+}

@@ -1,0 +1,118 @@
+import { record } from '@rrweb/record'
+import { CHECKOUT_EVERY_MS, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
+import { monitor } from '../tools/monitor.js'
+import type { CaptureContext, Stoppable } from '../types.js'
+
+const ALL_INPUT_TYPES = [
+  'color',
+  'date',
+  'datetime-local',
+  'email',
+  'month',
+  'number',
+  'range',
+  'search',
+  'tel',
+  'text',
+  'time',
+  'url',
+  'week',
+  'textarea',
+  'select',
+  'password',
+  'hidden',
+]
+const MEDIA = 'img, picture, video, audio, svg, canvas, object, embed, iframe'
+
+/** rrweb options of the two privacy levels. Inputs (hidden ones too) are always masked; no option unmasks them. */
+export function recordOptions(privacy: 'default' | 'strict') {
+  return {
+    maskAllInputs: true,
+    // `hidden` is not a documented key, but rrweb looks the type up in this map: it masks hidden inputs too.
+    maskInputOptions: Object.fromEntries(ALL_INPUT_TYPES.map((t) => [t, true])),
+    maskInputFn: (text: string) => '*'.repeat(text.length),
+    maskTextSelector:
+      privacy === 'strict'
+        ? '*'
+        : '[data-sightline-mask], [data-sightline-mask] *, [contenteditable], [contenteditable] *',
+    maskTextFn: (text: string) => text.replace(/\S/g, '*'),
+    blockSelector: privacy === 'strict' ? `[data-sightline-block], ${MEDIA}` : '[data-sightline-block]',
+    ignoreSelector: '[data-sightline-ignore]',
+    slimDOMOptions: 'all' as const,
+    recordCanvas: false,
+    collectFonts: false,
+    inlineImages: false,
+    sampling: { mousemove: 50, scroll: 150, input: 'last' as const },
+  }
+}
+
+export interface RecorderModule {
+  startRecorder(ctx: CaptureContext): Stoppable & { flush(): void }
+}
+
+/**
+ * Records with rrweb and cuts segments at SEGMENT_MAX_MS or SEGMENT_MAX_BYTES. Records are serialised
+ * later, off rrweb's mutation callback (in an idle callback), to keep bursts of DOM changes cheap.
+ */
+export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void } {
+  let pending: { timestamp: number }[] = []
+  let parts: string[] = []
+  let bytes = 0
+  let firstAt = 0
+  let segment = 0
+  let scheduled = false
+  const idle: (cb: () => void) => void =
+    typeof requestIdleCallback === 'function'
+      ? (cb) => requestIdleCallback(cb, { timeout: 1000 })
+      : (cb) => setTimeout(cb, 50)
+
+  const cut = () => {
+    if (!parts.length) return
+    // Emitted pre-serialised: the batcher inserts the JSON as is instead of stringifying the records again.
+    const head = JSON.stringify({ type: 'replay', t: firstAt, url: ctx.pageUrl(), segment: segment++ })
+    ctx.emitReplay?.(`${head.slice(0, -1)},"records":[${parts.join(',')}]}`)
+    parts = []
+    bytes = 0
+  }
+  const drain = monitor(() => {
+    scheduled = false
+    for (const r of pending) {
+      const json = JSON.stringify(r)
+      if (!parts.length) firstAt = r.timestamp
+      parts.push(json)
+      bytes += json.length
+      if (bytes >= SEGMENT_MAX_BYTES || r.timestamp - firstAt >= SEGMENT_MAX_MS) cut()
+    }
+    pending = []
+  })
+  const stopRecord = record({
+    emit: (r: { timestamp: number }) => {
+      pending.push(r)
+      if (!scheduled) {
+        scheduled = true
+        idle(drain)
+      }
+    },
+    checkoutEveryNms: CHECKOUT_EVERY_MS,
+    ...recordOptions(ctx.options.privacy),
+  } as Parameters<typeof record>[0])
+  const timer = setInterval(
+    monitor(() => {
+      drain()
+      if (parts.length && ctx.now() - firstAt >= SEGMENT_MAX_MS) cut()
+    }),
+    SEGMENT_MAX_MS,
+  )
+  return {
+    flush() {
+      drain()
+      cut()
+    },
+    stop() {
+      clearInterval(timer)
+      stopRecord?.()
+      drain()
+      cut()
+    },
+  }
+}

@@ -1,0 +1,46 @@
+import { init, type Sightline } from './boot/init.js'
+import type { InitOptions } from './boot/options.js'
+
+/**
+ * The `<script src=".../sdk.js" data-site-key="…" async>` entry: starts itself from the tag's data
+ * attributes; the endpoint is the script's origin unless `data-endpoint` says otherwise. A bad
+ * configuration starts nothing and is reported on `window.sightline.error` (never thrown at the page).
+ */
+declare global {
+  interface Window {
+    sightline?: Sightline & { error?: string }
+  }
+}
+
+function boot() {
+  const script = document.currentScript as HTMLScriptElement | null
+  if (!script || window.sightline) return
+  const d = script.dataset
+  const options: InitOptions = {
+    siteKey: d.siteKey ?? '',
+    endpoint: d.endpoint ?? new URL(script.src, location.href).origin,
+  }
+  if (d.privacy) options.privacy = d.privacy as 'default' | 'strict'
+  if (d.replay) options.replay = d.replay !== 'false'
+  if (d.sampleRate) options.sampleRate = Number(d.sampleRate)
+  if (d.waitForConsent) options.waitForConsent = d.waitForConsent !== 'false'
+  if (d.testRunId) options.testRunId = d.testRunId
+  try {
+    window.sightline = init(options)
+  } catch (error) {
+    window.sightline = { ...noopApi(), error: (error as Error).message }
+  }
+}
+
+function noopApi(): Sightline {
+  return {
+    flush: () => Promise.resolve(),
+    getSessionId: () => null,
+    identify() {},
+    track() {},
+    setConsent() {},
+    stop() {},
+  }
+}
+
+boot()

@@ -1,0 +1,35 @@
+import type { EventInput } from '@sightline/schema'
+import type { Options } from './boot/options.js'
+
+/** One captured event, exactly as the wire format takes it (schema imported as types only). */
+export type SightlineEvent = EventInput
+
+export type Emit = (event: SightlineEvent) => void
+
+/** What a capture module stops. Every `track*` returns one. */
+export interface Stoppable {
+  stop(): void
+}
+
+/**
+ * Page activity that proves a click had an effect (or not): DOM mutations, navigations, network
+ * requests, scrolls. Capture modules publish into it and the click tracker subscribes.
+ */
+export type ActivityKind = 'mutation' | 'navigation' | 'network' | 'scroll' | 'error'
+export interface Activity {
+  notify(kind: ActivityKind): void
+  subscribe(listener: (kind: ActivityKind, at: number) => void): () => void
+}
+
+/** What every capture module receives. Dependencies are passed in, never reached for globally. */
+export interface CaptureContext {
+  emit: Emit
+  /** Replay segments arrive already serialised (a `replay` event as JSON): sent without a second stringify. */
+  emitReplay?(json: string): void
+  options: Options
+  activity: Activity
+  /** ms since the epoch (Date.now, wrapped so tests can fake it). */
+  now(): number
+  /** The current page URL with secret query values scrubbed. */
+  pageUrl(): string
+}

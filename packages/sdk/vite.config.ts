@@ -1,0 +1,14 @@
+import { defineConfig } from 'vite'
+
+/** ESM build: `dist/sightline.js` plus the lazily imported recorder chunk (rrweb). */
+export default defineConfig({
+  define: { __SIGHTLINE_SCRIPT__: 'false' },
+  build: {
+    target: 'es2020',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'sightline.js' },
+    rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+  },
+})
