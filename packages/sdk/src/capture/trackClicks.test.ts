@@ -364,6 +364,22 @@ describe('dead and error clicks', () => {
     })
   })
 
+  it('should blame an error on the latest click before it only', () => {
+    document.body.innerHTML = '<button id="a">A</button><button id="b">B</button>'
+    start()
+    click($('#a'))
+    vi.advanceTimersByTime(100)
+    click($('#b'))
+    vi.advanceTimersByTime(100)
+    activity.notify('error')
+    vi.advanceTimersByTime(1000)
+    const clicks = of('click') as { selector?: string; error?: boolean }[]
+    expect(clicks.map((c) => [c.selector, c.error ?? false])).toEqual([
+      ['button#a', false],
+      ['button#b', true],
+    ])
+  })
+
   it('should flag a button both dead and error when only an error follows', () => {
     document.body.innerHTML = '<button>Save</button>'
     start()

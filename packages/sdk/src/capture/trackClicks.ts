@@ -223,6 +223,15 @@ export function trackClicks(
     listen(document, 'click', onClick),
     listen(document, 'selectionchange', onSelection),
     ctx.activity.subscribe((kind, at) => {
+      if (kind === 'error') {
+        // An error is blamed on the latest click before it only: in a quick sequence, the click that
+        // ran last is the one whose handler threw, not the ones before it.
+        let latest: (typeof pend)[number] | undefined
+        for (const p of pend) if (p.at <= at && (!latest || p.at >= latest.at)) latest = p
+        if (latest) latest.s.error ??= at
+        return
+      }
+      // Any reaction counts for every click still watching: fewer false dead clicks.
       for (const p of pend) p.s[kind] ??= at
       if (kind === 'scroll') b = undefined
     }),
