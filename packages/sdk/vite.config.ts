@@ -9,6 +9,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'sightline.js' },
+    minify: true,
     rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
   },
 })

@@ -15,15 +15,23 @@ export function sdkRoutes(deps: AppDeps) {
   const cache = new Map<string, { body: string; etag: string } | null>()
   async function load(file: string) {
     if (!cache.has(file)) {
-      const body = deps.config.sdkDir ? await readFile(path.join(deps.config.sdkDir, file), 'utf8').catch(() => null) : null
-      cache.set(file, body === null ? null : { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` })
+      const body = deps.config.sdkDir
+        ? await readFile(path.join(deps.config.sdkDir, file), 'utf8').catch(() => null)
+        : null
+      cache.set(
+        file,
+        body === null
+          ? null
+          : { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` },
+      )
     }
     return cache.get(file) ?? null
   }
   const app = new Hono()
   for (const [route, file] of Object.entries(FILES)) {
     app.get(route, async (c) => {
-      const found = (await load(file)) ?? (file === 'sdk.js' ? { body: PLACEHOLDER, etag: '"placeholder"' } : null)
+      const found =
+        (await load(file)) ?? (file === 'sdk.js' ? { body: PLACEHOLDER, etag: '"placeholder"' } : null)
       if (!found) throw new ApiError(404, 'not_found', `${file} is not built`)
       const headers = {
         'content-type': 'text/javascript; charset=utf-8',

@@ -11,6 +11,10 @@ export interface SenderDeps {
   /** A batch the collector refused for good (4xx other than 408/429): dropped, reported by the caller. */
   onRejected(p: Payload, status: number): void
   fetch?: typeof fetch
+  /** gzip by default (CompressionStream); tests inject a deterministic one. */
+  compress?: (text: string) => Promise<Blob | null>
+  /** navigator.onLine by default (only an explicit false means offline). */
+  isOnline?: () => boolean
 }
 
 /** Retry-After in seconds or as an HTTP date → ms from now. */
@@ -36,6 +40,7 @@ export function backoffMs(attempts: number, random = Math.random()): number {
 export function createSender(deps: SenderDeps) {
   const doFetch = deps.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
   const base = `${deps.endpoint}/v1/batch?key=${encodeURIComponent(deps.siteKey)}`
+  const isOnline = deps.isOnline ?? (() => typeof navigator === 'undefined' || navigator.onLine !== false)
   let busy = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
@@ -61,7 +66,7 @@ export function createSender(deps: SenderDeps) {
 
   async function sendOne(p: Payload): Promise<void> {
     const text = body(p)
-    const compressed = await gzip(text)
+    const compressed = await (deps.compress ?? gzip)(text)
     let status = 0
     let retryAfter: string | null = null
     try {
@@ -97,7 +102,7 @@ export function createSender(deps: SenderDeps) {
         if (!p) return
         const wait = p.due - deps.now()
         if (wait > 0) return schedule(wait)
-        if (typeof navigator !== 'undefined' && navigator.onLine === false) return // resumed by 'online'
+        if (!isOnline()) return // resumed by the 'online' event
         await sendOne(p)
         settle()
       }
