@@ -147,7 +147,7 @@ describe('trackWebVitals', () => {
     const { events, ctx } = setup()
     tracker = trackWebVitals(ctx)
     tracker.stop()
-    vitals.callbacks.LCP!(metric('LCP', 2000, {}))
+    vitals.callbacks.LCP!(metric('LCP', 2000))
     expect(events).toHaveLength(0)
   })
 
