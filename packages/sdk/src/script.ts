@@ -1,4 +1,4 @@
-import { init, type Sightline } from './boot/init.js'
+import { init, noop, type Sightline } from './boot/init.js'
 import type { InitOptions } from './boot/options.js'
 
 /**
@@ -28,18 +28,7 @@ function boot() {
   try {
     window.sightline = init(options)
   } catch (error) {
-    window.sightline = { ...noopApi(), error: (error as Error).message }
-  }
-}
-
-function noopApi(): Sightline {
-  return {
-    flush: () => Promise.resolve(),
-    getSessionId: () => null,
-    identify() {},
-    track() {},
-    setConsent() {},
-    stop() {},
+    window.sightline = { ...noop(), error: (error as Error).message }
   }
 }
 

@@ -136,10 +136,8 @@ export function init(input: InitOptions): Sightline {
   })
   function reportDrops() {
     for (const category of ['event', 'replay'] as const) {
-      if (!dropped[category]) continue
-      const quantity = dropped[category]
+      if (dropped[category]) events.add({ type: 'drop', t: now(), reason: 'queue_overflow', category, quantity: dropped[category] })
       dropped[category] = 0
-      events.add({ type: 'drop', t: now(), reason: 'queue_overflow', category, quantity })
     }
   }
 
@@ -167,11 +165,15 @@ export function init(input: InitOptions): Sightline {
     if (options.replay) modules.push(startReplay(ctx))
   }
 
-  /** The page may be going away: let modules emit what they hold, cut batches, persist, send what fits. */
-  const onHide = monitor((exit: boolean) => {
+  /** Modules emit what they hold, then both streams cut their batches. */
+  const flushAll = (exit: boolean) => {
     for (const m of modules) monitor(() => m.flush?.(exit))()
     events.flush()
     replay.flush()
+  }
+  /** The page may be going away: flush, persist, send what fits the exit budget. */
+  const onHide = monitor((exit: boolean) => {
+    flushAll(exit)
     outbox.persist(now())
     sender.exit()
   })
@@ -195,13 +197,10 @@ export function init(input: InitOptions): Sightline {
   sender.kick() // batches left by earlier pages
 
   return {
-    flush: () =>
-      new Promise<void>((resolve) => {
-        for (const m of modules) monitor(() => m.flush?.())()
-        events.flush()
-        replay.flush()
-        sender.whenDelivered().then(resolve, resolve)
-      }),
+    flush() {
+      flushAll(false)
+      return sender.whenDelivered()
+    },
     getSessionId: () => (running ? session.id : null),
     identify: (id, traits) =>
       emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), ...(traits ? { traits } : {}) }),
@@ -222,7 +221,8 @@ export function init(input: InitOptions): Sightline {
   }
 }
 
-function noop(): Sightline {
+/** What runs where the SDK cannot (no DOM) or must not (bad script-tag configuration). */
+export function noop(): Sightline {
   return {
     flush: () => Promise.resolve(),
     getSessionId: () => null,

@@ -1,10 +1,4 @@
-import {
-  DEAD_CLICK_WINDOW_MS,
-  ERROR_CLICK_WINDOW_MS,
-  RAGE_CLICK_COUNT,
-  RAGE_CLICK_RADIUS_PX,
-  RAGE_CLICK_WINDOW_MS,
-} from '../constants.js'
+import { DEAD_CLICK_WINDOW_MS, ERROR_CLICK_WINDOW_MS, RAGE_CLICK_COUNT, RAGE_CLICK_RADIUS_PX, RAGE_CLICK_WINDOW_MS } from '../constants.js'
 
 /**
  * `default`: every input, textarea, select and contenteditable is masked; page text is recorded.
@@ -25,7 +19,7 @@ export interface InitOptions {
   replay?: boolean
   /** Record nothing until `setConsent(true)`. Default false. */
   waitForConsent?: boolean
-  /** Opt-in: also record headers/bodies of requests whose URL matches (headers on a denylist stay redacted). */
+  /** Opt-in: also record headers/bodies of requests whose URL matches (secret headers and keys stay redacted). */
   networkDetails?: { urls: (string | RegExp)[]; bodies?: boolean }
   rageClick?: { count?: number; windowMs?: number; radiusPx?: number }
   deadClickWindowMs?: number
@@ -56,64 +50,52 @@ export interface Options {
 /** A bad option: the message names the option and what it must be. */
 export class OptionsError extends TypeError {}
 
-function fail(name: string, must: string, got: unknown): never {
-  throw new OptionsError(
-    `sightline: option ${name} must be ${must}, got ${JSON.stringify(got) ?? String(got)}`,
-  )
-}
-
-function num(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value >= min && value <= max))
-    fail(name, `a number from ${min} to ${max}`, value)
+/** Checks one option; throws `sightline: option NAME must be MUST, got VALUE`. */
+function check<T>(name: string, value: T, ok: boolean, must: string): T {
+  if (!ok) throw new OptionsError(`sightline: option ${name} must be ${must}, got ${JSON.stringify(value) ?? String(value)}`)
   return value
 }
 
+const isIn = (v: unknown, min: number, max: number) => typeof v === 'number' && v >= min && v <= max
+/** An optional number within bounds, else the default. */
+const num = (name: string, v: unknown, fallback: number, min: number, max: number): number =>
+  v === undefined ? fallback : (check(name, v, isIn(v, min, max), `a number from ${min} to ${max}`) as number)
+const bool = (name: string, v: unknown, fallback: boolean): boolean =>
+  v === undefined ? fallback : (check(name, v, typeof v === 'boolean', 'true or false') as boolean)
+
 /** Validates options and fills defaults; throws an OptionsError naming the first bad option. */
-export function resolveOptions(input: InitOptions): Options {
-  if (!input || typeof input !== 'object') fail('(options)', 'an object', input)
-  if (typeof input.siteKey !== 'string' || !/^slp_[A-Za-z0-9_-]{32}$/.test(input.siteKey))
-    fail('siteKey', 'a site key (slp_ followed by 32 characters)', input.siteKey)
-  let endpoint: string
+export function resolveOptions(o: InitOptions): Options {
+  check('(options)', o, !!o && typeof o === 'object', 'an object')
+  check('siteKey', o.siteKey, /^slp_[\w-]{32}$/.test(o.siteKey), 'a site key (slp_ followed by 32 characters)')
+  let endpoint = ''
   try {
-    endpoint = new URL(input.endpoint).origin
-  } catch {
-    fail('endpoint', 'an absolute http(s) URL of the collector', input.endpoint)
-  }
-  if (!/^https?:/.test(endpoint)) fail('endpoint', 'an http or https URL', input.endpoint)
-  const privacy = input.privacy ?? 'default'
-  if (privacy !== 'default' && privacy !== 'strict') fail('privacy', '"default" or "strict"', privacy)
-  const nd = input.networkDetails
-  if (nd !== undefined && (!nd || !Array.isArray(nd.urls)))
-    fail('networkDetails', 'an object with a urls array', nd)
-  const rage = input.rageClick ?? {}
-  if (input.testRunId !== undefined && !/^[0-9a-f-]{36}$/i.test(input.testRunId))
-    fail('testRunId', 'a uuid', input.testRunId)
-  if (input.actor !== undefined && input.actor !== 'human' && input.actor !== 'automation')
-    fail('actor', '"human" or "automation"', input.actor)
+    endpoint = new URL(o.endpoint).origin
+  } catch {}
+  check('endpoint', o.endpoint, /^https?:/.test(endpoint), 'an absolute http(s) URL of the collector')
+  const privacy = o.privacy ?? 'default'
+  check('privacy', privacy, privacy === 'default' || privacy === 'strict', '"default" or "strict"')
+  const nd = o.networkDetails
+  check('networkDetails', nd, nd === undefined || Array.isArray(nd?.urls), 'an object with a urls array')
+  check('testRunId', o.testRunId, o.testRunId === undefined || /^[\da-f-]{36}$/i.test(o.testRunId), 'a uuid')
+  check('actor', o.actor, o.actor === undefined || o.actor === 'human' || o.actor === 'automation', '"human" or "automation"')
+  const rage = o.rageClick ?? {}
   return {
-    siteKey: input.siteKey,
+    siteKey: o.siteKey,
     endpoint,
     privacy,
-    sampleRate: num('sampleRate', input.sampleRate, 1, 0, 1),
-    replay: input.replay ?? true,
-    waitForConsent: input.waitForConsent ?? false,
-    networkDetails: nd ? { urls: nd.urls, bodies: nd.bodies ?? false } : null,
+    sampleRate: num('sampleRate', o.sampleRate, 1, 0, 1),
+    replay: bool('replay', o.replay, true),
+    waitForConsent: bool('waitForConsent', o.waitForConsent, false),
+    networkDetails: nd ? { urls: nd.urls, bodies: !!nd.bodies } : null,
     rageClick: {
       count: num('rageClick.count', rage.count, RAGE_CLICK_COUNT, 2, 20),
-      windowMs: num('rageClick.windowMs', rage.windowMs, RAGE_CLICK_WINDOW_MS, 100, 10_000),
-      radiusPx: num('rageClick.radiusPx', rage.radiusPx, RAGE_CLICK_RADIUS_PX, 1, 1000),
+      windowMs: num('rageClick.windowMs', rage.windowMs, RAGE_CLICK_WINDOW_MS, 100, 1e4),
+      radiusPx: num('rageClick.radiusPx', rage.radiusPx, RAGE_CLICK_RADIUS_PX, 1, 1e3),
     },
-    deadClickWindowMs: num('deadClickWindowMs', input.deadClickWindowMs, DEAD_CLICK_WINDOW_MS, 100, 10_000),
-    errorClickWindowMs: num(
-      'errorClickWindowMs',
-      input.errorClickWindowMs,
-      ERROR_CLICK_WINDOW_MS,
-      100,
-      10_000,
-    ),
-    visibleSelector: input.visibleSelector ?? '[data-sightline-visible]',
-    testRunId: input.testRunId,
-    actor: input.actor,
+    deadClickWindowMs: num('deadClickWindowMs', o.deadClickWindowMs, DEAD_CLICK_WINDOW_MS, 100, 1e4),
+    errorClickWindowMs: num('errorClickWindowMs', o.errorClickWindowMs, ERROR_CLICK_WINDOW_MS, 100, 1e4),
+    visibleSelector: o.visibleSelector ?? '[data-sightline-visible]',
+    testRunId: o.testRunId,
+    actor: o.actor,
   }
 }

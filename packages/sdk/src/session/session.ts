@@ -19,15 +19,11 @@ export interface SessionStore {
   touch(now: number): void
 }
 
-export function uuid(): string {
-  if (typeof crypto !== 'undefined' && crypto.randomUUID) return crypto.randomUUID()
-  const b = new Uint8Array(16)
-  crypto.getRandomValues(b)
-  b[6] = (b[6]! & 15) | 64
-  b[8] = (b[8]! & 63) | 128
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
+/** A v4 UUID from getRandomValues (crypto.randomUUID exists only in secure contexts; plain-http sites count too). */
+export const uuid = (): string =>
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
+  )
 
 function isLive(s: Session | null, now: number): s is Session {
   return (

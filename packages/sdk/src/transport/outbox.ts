@@ -1,8 +1,8 @@
 /**
  * Batches not yet acknowledged by the collector, in send order. Kept in memory and persisted to
- * localStorage (per tab, on page hide and every few seconds) so a reload, a crash of the network or a
+ * localStorage (per tab, on page hide and every few seconds) so a reload, a network outage or a
  * navigation loses nothing: the next page of the origin adopts outboxes left by pages that are gone.
- * Capped in bytes; what does not fit is dropped and reported.
+ * Capped in bytes; what does not fit is refused (the caller reports it as dropped).
  */
 export interface Payload {
   /** Local order. */
@@ -22,7 +22,7 @@ const PREFIX = 'sightline.outbox.'
 const ORPHAN_AFTER_MS = 15_000
 
 export interface Outbox {
-  add(p: Omit<Payload, 'id' | 'attempts' | 'due'>): boolean
+  add(p: Pick<Payload, 'stream' | 'rest' | 'bytes' | 'events'>): boolean
   list(): readonly Payload[]
   remove(id: number): void
   bytes(): number
@@ -37,37 +37,30 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
   let nextId = 1
   let dirty = false
   const key = PREFIX + tabId
-  const push = (p: Omit<Payload, 'id'>) => {
-    items.push({ ...p, id: nextId++ })
+  const add = (p: Pick<Payload, 'stream' | 'rest' | 'bytes' | 'events'>) => {
+    if (total + p.bytes > maxBytes) return false
+    items.push({ stream: p.stream, rest: p.rest, bytes: p.bytes, events: p.events, id: nextId++, attempts: 0, due: 0 })
     total += p.bytes
+    return (dirty = true)
   }
   // Adopt what pages that are gone left behind (idempotent batch ids make a double send harmless).
-  if (storage) {
-    try {
-      for (let i = storage.length - 1; i >= 0; i--) {
-        const k = storage.key(i)
-        if (!k?.startsWith(PREFIX) || k === key) continue
-        const saved = JSON.parse(storage.getItem(k) ?? 'null') as { at: number; items: Payload[] } | null
-        if (!saved || now - saved.at < ORPHAN_AFTER_MS) continue
-        for (const p of saved.items) if (total + p.bytes <= maxBytes) push({ ...p, attempts: 0, due: 0 })
-        storage.removeItem(k)
-        dirty = true
-      }
-    } catch {}
-  }
+  try {
+    for (let i = storage ? storage.length : 0; i-- > 0; ) {
+      const k = storage!.key(i)!
+      const saved = k.startsWith(PREFIX) && k !== key && (JSON.parse(storage!.getItem(k)!) as { at: number; items: Payload[] })
+      if (!saved || now - saved.at < ORPHAN_AFTER_MS) continue
+      saved.items.forEach(add)
+      storage!.removeItem(k)
+    }
+  } catch {}
   return {
-    add(p) {
-      if (total + p.bytes > maxBytes) return false
-      push({ ...p, attempts: 0, due: 0 })
-      dirty = true
-      return true
-    },
+    add,
     list: () => items,
     remove(id) {
-      const i = items.findIndex((p) => p.id === id)
-      if (i === -1) return
-      total -= items[i]!.bytes
-      items.splice(i, 1)
+      const p = items.find((x) => x.id === id)
+      if (!p) return
+      total -= p.bytes
+      items = items.filter((x) => x !== p)
       dirty = true
     },
     bytes: () => total,

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../constants.js'
+import { createSessionStore, isSampled, uuid } from './session.js'
+
+function memoryStorage(): Storage {
+  const m = new Map<string, string>()
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+    clear: () => m.clear(),
+    key: (i) => [...m.keys()][i] ?? null,
+    get length() {
+      return m.size
+    },
+  }
+}
+
+describe('sessions', () => {
+  it('should make v4 UUIDs', () => {
+    const ids = new Set(Array.from({ length: 200 }, uuid))
+    expect(ids.size).toBe(200)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  })
+
+  it('should share one session between tabs through storage', () => {
+    const storage = memoryStorage()
+    const a = createSessionStore(storage).current(1000).session
+    const b = createSessionStore(storage).current(2000)
+    expect(b).toEqual({ session: a, renewed: false })
+  })
+
+  it('should start a new session after 30 minutes without activity', () => {
+    const store = createSessionStore(memoryStorage())
+    const first = store.current(0).session
+    store.touch(10 * 60_000)
+    expect(store.current(10 * 60_000 + SESSION_IDLE_MS - 1).session.id).toBe(first.id)
+    const next = store.current(10 * 60_000 + SESSION_IDLE_MS + 10_000)
+    expect(next.renewed).toBe(true)
+    expect(next.session.id).not.toBe(first.id)
+  })
+
+  it('should start a new session after 4 hours whatever the activity', () => {
+    const store = createSessionStore(memoryStorage())
+    const first = store.current(0).session
+    for (let t = 0; t < SESSION_MAX_MS; t += 10 * 60_000) store.touch(t)
+    expect(store.current(SESSION_MAX_MS + 1).session.id).not.toBe(first.id)
+  })
+
+  it('should keep a session in memory when storage is unusable', () => {
+    const store = createSessionStore(null)
+    const a = store.current(0).session
+    expect(store.current(1000).session.id).toBe(a.id)
+  })
+
+  it('should sample deterministically by session id', () => {
+    const ids = Array.from({ length: 2000 }, uuid)
+    const kept = ids.filter((id) => isSampled(id, 0.25))
+    expect(kept.length).toBeGreaterThan(400)
+    expect(kept.length).toBeLessThan(600)
+    expect(kept.every((id) => isSampled(id, 0.25))).toBe(true)
+    expect(isSampled(ids[0]!, 0)).toBe(false)
+    expect(isSampled(ids[0]!, 1)).toBe(true)
+  })
+})
