@@ -45,6 +45,8 @@ const dbLabel = process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL
 step('lint (biome)', bin('biome'), ['check', '.'])
 step('typecheck (tsc)', process.execPath, [path.join(root, 'scripts/typecheck.mjs')])
 
+step('SDK build and size budget (scripts/size.mjs)', process.execPath, [path.join(root, 'scripts/size.mjs')])
+
 const vitestReport = path.join(tmpdir(), `sightline-vitest-${process.pid}.json`)
 step(`unit and integration tests (vitest, ${dbLabel})`, bin('vitest'), [
   'run',

@@ -47,7 +47,13 @@ describe('init', () => {
       ]),
     )
     const batch = bodies.at(-1)!
-    expect(batch).toMatchObject({ v: 1, sessionId, seq: expect.any(Number), batchId: expect.stringMatching(/^[0-9a-f-]{36}$/), sentAt: expect.any(Number) })
+    expect(batch).toMatchObject({
+      v: 1,
+      sessionId,
+      seq: expect.any(Number),
+      batchId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sentAt: expect.any(Number),
+    })
     expect(batch.session).toMatchObject({ actor: expect.stringMatching(/human|automation/) })
     expect(urls.length).toBeGreaterThan(0)
     expect(urls.every((u) => u.startsWith('https://collector.example/v1/batch?key=slp_'))).toBe(true)
@@ -64,12 +70,18 @@ describe('init', () => {
     sdk.setConsent(true)
     sdk.track('after_consent')
     await sdk.flush()
-    expect(events().map((e) => e.name).filter(Boolean)).toEqual(['after_consent'])
+    expect(
+      events()
+        .map((e) => e.name)
+        .filter(Boolean),
+    ).toEqual(['after_consent'])
   })
 
   it('should throw an OptionsError naming the bad option', () => {
     expect(() => init({ siteKey: 'nope', endpoint: 'https://c.example' })).toThrow(OptionsError)
-    expect(() => init({ siteKey, endpoint: 'https://c.example', sampleRate: 5 })).toThrow(/option sampleRate must be a number from 0 to 1, got 5/)
+    expect(() => init({ siteKey, endpoint: 'https://c.example', sampleRate: 5 })).toThrow(
+      /option sampleRate must be a number from 0 to 1, got 5/,
+    )
   })
 
   it('should send nothing at all for a session outside the sample', async () => {

@@ -136,7 +136,14 @@ export function init(input: InitOptions): Sightline {
   })
   function reportDrops() {
     for (const category of ['event', 'replay'] as const) {
-      if (dropped[category]) events.add({ type: 'drop', t: now(), reason: 'queue_overflow', category, quantity: dropped[category] })
+      if (dropped[category])
+        events.add({
+          type: 'drop',
+          t: now(),
+          reason: 'queue_overflow',
+          category,
+          quantity: dropped[category],
+        })
       dropped[category] = 0
     }
   }

@@ -1,4 +1,10 @@
-import { DEAD_CLICK_WINDOW_MS, ERROR_CLICK_WINDOW_MS, RAGE_CLICK_COUNT, RAGE_CLICK_RADIUS_PX, RAGE_CLICK_WINDOW_MS } from '../constants.js'
+import {
+  DEAD_CLICK_WINDOW_MS,
+  ERROR_CLICK_WINDOW_MS,
+  RAGE_CLICK_COUNT,
+  RAGE_CLICK_RADIUS_PX,
+  RAGE_CLICK_WINDOW_MS,
+} from '../constants.js'
 
 /**
  * `default`: every input, textarea, select and contenteditable is masked; page text is recorded.
@@ -52,7 +58,10 @@ export class OptionsError extends TypeError {}
 
 /** Checks one option; throws `sightline: option NAME must be MUST, got VALUE`. */
 function check<T>(name: string, value: T, ok: boolean, must: string): T {
-  if (!ok) throw new OptionsError(`sightline: option ${name} must be ${must}, got ${JSON.stringify(value) ?? String(value)}`)
+  if (!ok)
+    throw new OptionsError(
+      `sightline: option ${name} must be ${must}, got ${JSON.stringify(value) ?? String(value)}`,
+    )
   return value
 }
 
@@ -66,7 +75,12 @@ const bool = (name: string, v: unknown, fallback: boolean): boolean =>
 /** Validates options and fills defaults; throws an OptionsError naming the first bad option. */
 export function resolveOptions(o: InitOptions): Options {
   check('(options)', o, !!o && typeof o === 'object', 'an object')
-  check('siteKey', o.siteKey, /^slp_[\w-]{32}$/.test(o.siteKey), 'a site key (slp_ followed by 32 characters)')
+  check(
+    'siteKey',
+    o.siteKey,
+    /^slp_[\w-]{32}$/.test(o.siteKey),
+    'a site key (slp_ followed by 32 characters)',
+  )
   let endpoint = ''
   try {
     endpoint = new URL(o.endpoint).origin
@@ -77,7 +91,12 @@ export function resolveOptions(o: InitOptions): Options {
   const nd = o.networkDetails
   check('networkDetails', nd, nd === undefined || Array.isArray(nd?.urls), 'an object with a urls array')
   check('testRunId', o.testRunId, o.testRunId === undefined || /^[\da-f-]{36}$/i.test(o.testRunId), 'a uuid')
-  check('actor', o.actor, o.actor === undefined || o.actor === 'human' || o.actor === 'automation', '"human" or "automation"')
+  check(
+    'actor',
+    o.actor,
+    o.actor === undefined || o.actor === 'human' || o.actor === 'automation',
+    '"human" or "automation"',
+  )
   const rage = o.rageClick ?? {}
   return {
     siteKey: o.siteKey,

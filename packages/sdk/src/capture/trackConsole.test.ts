@@ -73,17 +73,19 @@ describe('trackConsole', () => {
       [1, 'b'],
     ])
     expect(message).toBe(
-      '{"name":"x","self":[Circular]} <div#main.card.big> TypeError: bad [function handler] null undefined true [1,"b"]',
+      '{"name":"x","self":[Circular]} <div#main.card.big> TypeError: bad function handler() {} null undefined true [1,"b"]',
     )
   })
 
   it('should limit depth and keys', () => {
     const deep = { a: { b: { c: { d: 1 } } } }
     const wide = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, i]))
-    expect(serializeArgs([deep]).message).toBe('{"a":{"b":{"c":[Object]}}}')
+    expect(serializeArgs([deep]).message).toBe('{"a":{"b":[Object]}}')
+    expect(serializeArgs([[1, [2, [3]]]]).message).toBe('[1,[2,[Array]]]')
     const wideMessage = serializeArgs([wide]).message
-    expect(wideMessage).toContain('"k19":19')
-    expect(wideMessage).not.toContain('k20')
+    expect(wideMessage).toContain('"k9":9')
+    expect(wideMessage).not.toContain('k10')
+    expect(serializeArgs([Array.from({ length: 15 }, (_, i) => i)]).message).toBe('[0,1,2,3,4,5,6,7,8,9,…]')
     expect(wideMessage.endsWith(',…}')).toBe(true)
   })
 

@@ -42,7 +42,6 @@ class FakeIntersectionObserver {
   }
 }
 
-const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 const byId = (id: string) => document.getElementById(id)!
 
 describe('trackElements', () => {
@@ -85,18 +84,27 @@ describe('trackElements', () => {
     tracker.stop()
   })
 
-  it('should track elements added later and report them when removed from the DOM', async () => {
+  it('should track elements added later and report them when removed, on the next mutation activity', () => {
     const { ctx, events } = makeCtx()
     const tracker = trackElements(ctx)
     byId('plain').innerHTML = '<p id="late" data-sightline-visible></p>'
-    await tick()
+    ctx.activity.notify('mutation') // published by trackMutations
     expect(observer!.observed.has(byId('late'))).toBe(true)
     observer!.intersect(byId('late'), 1)
     vi.advanceTimersByTime(2_000)
     byId('plain').remove()
-    await tick()
+    ctx.activity.notify('mutation')
     expect(events).toEqual([expect.objectContaining({ selector: 'p#late', ratio: 1, visibleMs: 2_000 })])
     expect(observer!.observed.size).toBe(1) // only #hero is left
+    tracker.stop()
+  })
+
+  it('should rescan on navigation activity', () => {
+    const { ctx } = makeCtx()
+    const tracker = trackElements(ctx)
+    byId('plain').innerHTML = '<p id="late" data-sightline-visible></p>'
+    ctx.activity.notify('navigation')
+    expect(observer!.observed.has(byId('late'))).toBe(true)
     tracker.stop()
   })
 

@@ -1,15 +1,9 @@
 import { listen } from '../browser/listen.js'
-import { CONSOLE_MAX_CHARS } from '../constants.js'
 import { scrubUrl } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 import { serializeArgs } from './trackConsole.js'
 
-/** Characters of a stack trace kept (the wire format's MAX_STACK_CHARS). */
-const STACK_MAX_CHARS = 16_384
-/** An identical error (message + source + line) repeated within this window is dropped. */
-const DEDUPE_MS = 1_000
-
-const scrubUrls = (text: string) => text.replace(/https?:\/\/[^\s()]+/g, scrubUrl)
+type ErrorEv = Extract<Parameters<CaptureContext['emit']>[0], { type: 'error' }>
 
 /**
  * Uncaught errors (`error` on window, capture phase) and unhandled promise rejections.
@@ -21,47 +15,49 @@ const scrubUrls = (text: string) => text.replace(/https?:\/\/[^\s()]+/g, scrubUr
 export function trackErrors(ctx: CaptureContext): Stoppable {
   const lastSeen = new Map<string, number>()
 
-  const report = (kind: 'error' | 'unhandledrejection', err: unknown, fallback: string, ev?: ErrorEvent) => {
+  const report = (kind: ErrorEv['kind'], err: unknown, fallback: string, ev?: ErrorEvent) => {
     ctx.activity.notify('error')
     const isError = err instanceof Error
-    const message = (isError ? err.message : fallback).slice(0, CONSOLE_MAX_CHARS)
-    const source = ev?.filename ? scrubUrl(ev.filename).slice(0, 4096) : undefined
-    const line = ev?.lineno || undefined
-    const at = ctx.now()
-    const key = `${message}|${source}|${line}`
-    if (at - (lastSeen.get(key) ?? -Infinity) < DEDUPE_MS) return
-    if (lastSeen.size > 100) lastSeen.clear()
-    lastSeen.set(key, at)
-    ctx.emit({
+    const e: ErrorEv = {
       type: 'error',
-      t: at,
+      t: ctx.now(),
       url: ctx.pageUrl(),
       kind,
-      message,
-      ...(isError &&
-        typeof err.stack === 'string' && { stack: scrubUrls(err.stack).slice(0, STACK_MAX_CHARS) }),
-      ...(isError && { errorType: String(err.name).slice(0, 128) }),
-      ...(source && { source }),
-      ...(line && { line }),
-      ...(ev?.colno && { column: ev.colno }),
-    })
+      // A lone string is capped to CONSOLE_MAX_CHARS as it is.
+      message: serializeArgs([isError ? err.message : fallback]).message,
+    }
+    if (ev?.filename) e.source = scrubUrl(ev.filename).slice(0, 4096)
+    if (ev?.lineno) e.line = ev.lineno
+    if (ev?.colno) e.column = ev.colno
+    // An identical error (message + source + line) within 1 s is dropped. Never seen: t - undefined
+    // is NaN, which is not below 1000.
+    const key = `${e.message}|${e.source}|${e.line}`
+    if (e.t - (lastSeen.get(key) as number) < 1000) return
+    if (lastSeen.size > 100) lastSeen.clear()
+    lastSeen.set(key, e.t)
+    if (isError) {
+      e.errorType = `${err.name}`.slice(0, 128)
+      // One pass over the URLs in the stack, with the same rule as every other URL; 16 KB kept (the
+      // wire format's MAX_STACK_CHARS).
+      if (err.stack) e.stack = `${err.stack}`.replace(/https?:\/\/[^\s()]+/g, scrubUrl).slice(0, 16_384)
+    }
+    ctx.emit(e)
   }
 
-  const offError = listen(window, 'error', (event) => {
-    const target = event.target as Node | null
-    if (target && target.nodeType === 1) return
-    const ev = event as ErrorEvent
-    report('error', ev.error, ev.message || 'Unknown error', ev)
-  })
-  const offRejection = listen(window, 'unhandledrejection', (event) => {
-    const reason = (event as PromiseRejectionEvent).reason
-    report('unhandledrejection', reason, serializeArgs([reason]).message || 'Unhandled rejection')
-  })
+  const offs = [
+    listen(window, 'error', (event) => {
+      const ev = event as ErrorEvent
+      if ((ev.target as Node).nodeType !== 1) report('error', ev.error, ev.message || 'Unknown error', ev)
+    }),
+    listen(window, 'unhandledrejection', (event) => {
+      const reason = (event as PromiseRejectionEvent).reason
+      report('unhandledrejection', reason, serializeArgs([reason]).message || 'Unhandled rejection')
+    }),
+  ]
 
   return {
     stop() {
-      offError()
-      offRejection()
+      for (const off of offs) off()
     },
   }
 }

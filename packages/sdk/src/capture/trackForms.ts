@@ -4,148 +4,119 @@ import { IGNORE_ATTR, isMarked } from '../tools/privacy.js'
 import { selectorOf } from '../tools/selector.js'
 import type { CaptureContext, SightlineEvent, Stoppable } from '../types.js'
 
-/**
- * At most one 'input' event per field per this window (leading and trailing edge); a pending trailing
- * one is sent early on change, blur and flush, so the last length is never lost.
- */
-const INPUT_EVERY_MS = 1_000
+type FormEvent = Extract<SightlineEvent, { type: 'form' }>
+
 /** MAX_TEXT_CHARS of the wire format. */
 const TEXT_MAX = 512
 
-type Action = 'focus' | 'input' | 'change' | 'blur' | 'submit' | 'invalid' | 'abandon'
-
-/** A form field (not a button), unless inside [data-sightline-ignore]. */
-function fieldOf(target: EventTarget | null): HTMLElement | undefined {
-  const el = target as HTMLElement | null
-  if (el?.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return undefined
-  const tag = el.tagName
-  if (tag === 'INPUT')
-    return /^(?:button|submit|reset|image)$/.test((el as HTMLInputElement).type) ? undefined : el
-  return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable ? el : undefined
-}
-
-/** Length of a field's value (passwords included: the length only); none for select, checkbox and radio. */
-function lengthOf(el: HTMLElement): number | undefined {
-  if (el.isContentEditable) return (el.textContent ?? '').length
-  const { tagName, type, value } = el as HTMLInputElement
-  return tagName === 'TEXTAREA' || (tagName === 'INPUT' && !/^(?:checkbox|radio)$/.test(type))
-    ? value.length
-    : undefined
-}
-
 /**
- * Form interactions as metadata, never values: focus, input (with the value's length only), change,
- * blur (with time since focus), submit, invalid (the browser's generic message) and abandon: on
- * flush(true) (init calls it on pagehide; a mere tab switch is not leaving), each form with an 'input' or 'change' since its last submit is reported once
- * with its last field. Fields outside a <form> never count as abandoned. stop() sends nothing.
+ * Form interactions as metadata, never values: focus, input (with the value's length only; at most
+ * one per field per second, leading and trailing edge, a pending trailing one sent early by any
+ * other event of the field and by flush), change, blur (with time since focus), submit, invalid (the
+ * browser's generic message) and abandon: on flush(true) (init calls it on pagehide; a mere tab
+ * switch is not leaving), each form with an 'input' or 'change' since its last submit is reported
+ * once with its last field. Fields outside a <form> never count as abandoned. stop() sends nothing.
  */
 export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: boolean): void } {
-  const focusedAt = new WeakMap<Element, number>()
-  const inputAt = new WeakMap<Element, number>()
-  const pending = new Map<HTMLElement, ReturnType<typeof setTimeout>>()
+  /** The field typed into last, when its last input event was sent, and its pending (trailing) one. */
+  let typed: HTMLInputElement | undefined
+  let inputAt = 0
+  let timer: ReturnType<typeof setTimeout> | 0 = 0
+  let focusedAt = 0
   /** Forms interacted with and not submitted → their last interacted field. */
-  const started = new Map<Element, HTMLElement>()
+  const started = new Map<Element, HTMLInputElement>()
 
-  const formOf = (el: Element) => (el as HTMLInputElement).form ?? el.closest('form')
-  const send = (
-    action: Action,
-    el: HTMLElement,
-    extra?: Partial<Extract<SightlineEvent, { type: 'form' }>>,
-  ) => {
-    ctx.emit({
-      type: 'form',
-      t: ctx.now(),
-      url: ctx.pageUrl(),
-      action,
+  const formOf = (el: HTMLInputElement) => el.form ?? el.closest('form')
+  const emit = (action: FormEvent['action'], fields: Partial<FormEvent>) =>
+    ctx.emit({ type: 'form', t: ctx.now(), url: ctx.pageUrl(), action, ...fields })
+  const send = (action: FormEvent['action'], el: HTMLInputElement, extra?: Partial<FormEvent>) =>
+    emit(action, {
       selector: selectorOf(el),
-      name: (el.getAttribute('name') || el.id || undefined)?.slice(0, TEXT_MAX),
+      name: (el.getAttribute('name') || el.id).slice(0, TEXT_MAX) || undefined,
       fieldType:
         el.tagName === 'INPUT'
-          ? (el as HTMLInputElement).type
+          ? el.type
           : el.isContentEditable
             ? 'contenteditable'
             : el.tagName.toLowerCase(),
       form: selectorOf(formOf(el)),
       ...extra,
     })
-  }
-  const sendInput = (el: HTMLElement) => {
-    pending.delete(el)
-    inputAt.set(el, ctx.now())
-    // The value is read to count it and goes no further.
-    send('input', el, { length: lengthOf(el) })
-  }
-  const interacted = (el: HTMLElement) => {
-    const form = formOf(el)
-    if (form && !isMarked(form, IGNORE_ATTR)) started.set(form, el)
-  }
-
-  /** `exit`: the page is being left (pagehide), so started, unsubmitted forms are abandoned. */
-  const flush = (exit?: boolean) => {
-    for (const el of pending.keys()) settle(el)
-    if (!exit) return
-    for (const [form, last] of started) send('abandon', last, { form: selectorOf(form) })
-    started.clear()
-  }
-
-  const onInput = (el: HTMLElement) => {
-    interacted(el)
-    if (pending.has(el)) return
-    const wait = (inputAt.get(el) ?? Number.NEGATIVE_INFINITY) + INPUT_EVERY_MS - ctx.now()
-    if (wait <= 0) sendInput(el)
-    else pending.set(el, setTimeout(monitor(sendInput), wait, el))
-  }
-  /** Sends a field's pending (trailing) input now, so it comes before the change or blur. */
-  const settle = (el: HTMLElement) => {
-    const timer = pending.get(el)
-    if (timer === undefined) return
+  /** Sends the pending input event, if any (the value is read to count it and goes no further). */
+  const settle = monitor(() => {
+    if (!timer) return
     clearTimeout(timer)
-    sendInput(el)
-  }
-  const onBlur = (el: HTMLElement) => {
-    settle(el)
-    const at = focusedAt.get(el)
-    focusedAt.delete(el)
-    send('blur', el, at === undefined ? {} : { durationMs: Math.max(0, Math.round(ctx.now() - at)) })
-  }
-  const on = (type: string, handler: (el: HTMLElement) => void) =>
-    listen(document, type, (event) => {
-      const el = fieldOf(event.target)
-      if (el) handler(el)
+    timer = 0
+    inputAt = ctx.now()
+    const el = typed!
+    send('input', el, {
+      length: el.isContentEditable
+        ? el.textContent?.length
+        : /^(checkbox|radio|select-\w+)$/.test(el.type)
+          ? undefined
+          : el.value.length,
     })
-  const offs = [
-    on('focusin', (el) => {
-      focusedAt.set(el, ctx.now())
-      send('focus', el)
+  })
+
+  const offs = ['focusin', 'input', 'change', 'focusout', 'invalid', 'submit'].map((type) =>
+    listen(document, type, ({ target }) => {
+      const el = target as HTMLInputElement
+      if (el.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
+      if (type === 'submit') {
+        started.delete(el)
+        return emit('submit', { form: selectorOf(el) })
+      }
+      if (
+        el.tagName === 'INPUT'
+          ? /^(button|submit|reset|image)$/.test(el.type)
+          : !/^(TEXTAREA|SELECT)$/.test(el.tagName) && !el.isContentEditable
+      )
+        return // not a form field
+      const now = ctx.now()
+      if (type === 'input' || type === 'change') {
+        const form = formOf(el)
+        if (form && !isMarked(form, IGNORE_ATTR)) started.set(form, el)
+      }
+      if (type === 'input') {
+        if (el !== typed) {
+          settle()
+          typed = el
+          inputAt = 0
+        }
+        // Leading edge (after 0 ms), then at most one per second, the last one trailing.
+        timer ||= setTimeout(settle, inputAt + 1_000 - now)
+        return
+      }
+      settle()
+      if (type === 'focusin') {
+        focusedAt = now
+        return send('focus', el)
+      }
+      send(
+        type === 'focusout' ? 'blur' : (type as 'change'),
+        el,
+        type === 'focusout'
+          ? { durationMs: focusedAt && Math.max(0, now - focusedAt) }
+          : // validationMessage is the browser's generic text ("Please fill out this field."), never the value.
+            type === 'invalid'
+            ? { message: el.validationMessage?.slice(0, TEXT_MAX) || undefined }
+            : {},
+      )
+      if (type === 'focusout') focusedAt = 0
     }),
-    on('input', onInput),
-    on('change', (el) => {
-      interacted(el)
-      settle(el)
-      send('change', el)
-    }),
-    on('focusout', onBlur),
-    // validationMessage is the browser's generic text ("Please fill out this field."), never the value.
-    on('invalid', (el) =>
-      send('invalid', el, {
-        message: (el as HTMLInputElement).validationMessage?.slice(0, TEXT_MAX) || undefined,
-      }),
-    ),
-    listen(document, 'submit', (event) => {
-      const form = event.target as HTMLFormElement
-      if (form?.nodeType !== 1 || isMarked(form, IGNORE_ATTR)) return
-      started.delete(form)
-      ctx.emit({ type: 'form', t: ctx.now(), url: ctx.pageUrl(), action: 'submit', form: selectorOf(form) })
-    }),
-  ]
+  )
 
   return {
-    flush,
+    /** `exit`: the page is being left (pagehide), so started, unsubmitted forms are abandoned. */
+    flush(exit) {
+      settle()
+      if (!exit) return
+      for (const last of started.values()) send('abandon', last)
+      started.clear()
+    },
     stop() {
       for (const off of offs) off()
-      for (const timer of pending.values()) clearTimeout(timer)
-      pending.clear()
-      started.clear()
+      clearTimeout(timer)
     },
   }
 }

@@ -1,6 +1,5 @@
 import { listen } from '../browser/listen.js'
 import { MOUSE_PATH_MAX_POINTS, MOUSE_PATH_MS, MOUSE_SAMPLE_MS } from '../constants.js'
-import { monitor } from '../tools/monitor.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
 /**
@@ -11,14 +10,13 @@ import type { CaptureContext, Stoppable } from '../types.js'
 export function trackMouse(ctx: CaptureContext): Stoppable & { flush(): void } {
   let path: [number, number, number][] = []
   let startedAt = 0
-  let sampledAt = Number.NEGATIVE_INFINITY
+  let sampledAt = 0
   let timer: ReturnType<typeof setTimeout> | undefined
 
+  // Nothing here can throw, so the timer needs no monitor().
   const flush = () => {
     clearTimeout(timer)
-    timer = undefined
-    if (!path.length) return
-    ctx.emit({ type: 'mouse', t: startedAt, url: ctx.pageUrl(), path })
+    if (path[0]) ctx.emit({ type: 'mouse', t: startedAt, url: ctx.pageUrl(), path })
     path = []
   }
 
@@ -26,13 +24,13 @@ export function trackMouse(ctx: CaptureContext): Stoppable & { flush(): void } {
     const now = ctx.now()
     if (now - sampledAt < MOUSE_SAMPLE_MS) return
     sampledAt = now
-    if (!path.length) {
+    if (!path[0]) {
       startedAt = now
-      timer = setTimeout(monitor(flush), MOUSE_PATH_MS)
+      timer = setTimeout(flush, MOUSE_PATH_MS)
     }
     const { clientX, clientY } = event as MouseEvent
-    path.push([Math.round(clientX), Math.round(clientY), now - startedAt])
-    if (path.length >= MOUSE_PATH_MAX_POINTS) flush()
+    if (path.push([Math.round(clientX), Math.round(clientY), now - startedAt]) >= MOUSE_PATH_MAX_POINTS)
+      flush()
   })
 
   return {

@@ -1,36 +1,24 @@
-import { monitor } from '../tools/monitor.js'
 import type { CaptureContext, Stoppable } from '../types.js'
-
-/** At most one 'mutation' activity per this window. */
-const EVERY_MS = 50
 
 /**
  * Publishes 'mutation' activity (evidence that a click had an effect) and nothing else: no per-record
- * work. Leading edge, plus a trailing notify when more mutations came during the window, so a change
- * just after a click is never hidden by one just before it.
+ * work. At most one per 50 ms: leading edge, plus a trailing notify when more mutations came during
+ * the window, so a change just after a click is never hidden by one just before it.
  */
 export function trackMutations(ctx: CaptureContext): Stoppable {
-  if (typeof MutationObserver === 'undefined') return { stop() {} }
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: ReturnType<typeof setTimeout> | 0 = 0
   let more = false
+  // Nothing here can throw (notify guards its listeners): the callbacks need no monitor().
   const onMutation = () => {
-    if (timer !== undefined) {
-      more = true
-      return
-    }
+    more = !!timer
+    if (timer) return
     ctx.activity.notify('mutation')
-    timer = setTimeout(
-      monitor(() => {
-        timer = undefined
-        if (more) {
-          more = false
-          onMutation()
-        }
-      }),
-      EVERY_MS,
-    )
+    timer = setTimeout(() => {
+      timer = 0
+      if (more) onMutation()
+    }, 50)
   }
-  const observer = new MutationObserver(monitor(onMutation))
+  const observer = new MutationObserver(onMutation)
   observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true })
   return {
     stop() {

@@ -53,6 +53,7 @@ class FakeXHR extends EventTarget {
     clock += 50
     this.status = status
     this.responseText = body
+    this.response = body
     this.responseHeaders = headers
     this.dispatchEvent(new Event('load'))
     this.dispatchEvent(new Event('loadend'))
@@ -274,7 +275,7 @@ describe('trackNetwork', () => {
     })
     const failing = new XMLHttpRequest()
     failing.open('POST', 'https://elsewhere.example/upload')
-    failing.send(new Blob(['12345']))
+    failing.send('12345')
     FakeXHR.last.fail('timeout')
     expect(events).toEqual([
       {

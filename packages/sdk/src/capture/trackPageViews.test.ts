@@ -55,17 +55,18 @@ describe('trackPageViews', () => {
     expect(kinds).toEqual(['navigation'])
   })
 
-  it('should emit nothing for replaceState to the same URL or an in-page anchor', () => {
+  it('should emit nothing for replaceState to the same URL, and a view for a new fragment', () => {
     const { ctx, events } = makeCtx()
     tracker = trackPageViews(ctx)
     history.replaceState({ scroll: 1 }, '', location.href)
-    history.pushState(null, '', '#section-2')
     expect(events).toHaveLength(1)
-    history.replaceState(null, '', '/start?x=2')
+    history.pushState(null, '', '#section-2')
     expect(events).toHaveLength(2)
+    history.replaceState(null, '', '/start?x=2')
+    expect(events).toHaveLength(3)
   })
 
-  it('should treat a hash-router change as a route change on hashchange', () => {
+  it('should emit once for a fragment change, not again on its hashchange', () => {
     const { ctx, events } = makeCtx()
     tracker = trackPageViews(ctx)
     history.replaceState(null, '', '/start?x=1#/settings') // replaceState with a route hash emits…

@@ -1,30 +1,28 @@
 import { listen } from '../browser/listen.js'
 import { SCROLL_THROTTLE_MS } from '../constants.js'
-import { monitor } from '../tools/monitor.js'
 import type { CaptureContext, Stoppable } from '../types.js'
-
-/** Activity 'scroll' is published at most this often (dead-click detection needs no more). */
-const NOTIFY_MS = 100
 
 /**
  * Window scroll position and depth, throttled to one event per SCROLL_THROTTLE_MS with a trailing
  * edge: the position is read when the event is sent, so the final resting position is always recorded.
  * depth = bottom of the viewport as % of the document height; maxDepth resets on each navigation.
+ * Activity 'scroll' (also for inner scroll containers) is published at most every 100 ms.
  */
 export function trackScroll(ctx: CaptureContext): Stoppable {
   let maxDepth = 0
-  let sentAt = Number.NEGATIVE_INFINITY
-  let notifiedAt = Number.NEGATIVE_INFINITY
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let sentAt = 0
+  let notifiedAt = 0
+  let timer: ReturnType<typeof setTimeout> | 0 = 0
 
+  // Reads and emit only (emit is guarded): nothing here can throw, so the timer needs no monitor().
   const send = () => {
-    timer = undefined
+    timer = 0
     sentAt = ctx.now()
     const y = Math.round(window.scrollY)
-    const viewportHeight = Math.round(window.innerHeight)
-    const documentHeight = Math.round(document.documentElement.scrollHeight)
-    const raw = documentHeight > 0 ? ((y + viewportHeight) / documentHeight) * 100 : 100
-    const depth = Math.round(Math.min(100, Math.max(0, raw)))
+    const viewportHeight = window.innerHeight
+    const documentHeight = document.documentElement.scrollHeight
+    const depth =
+      documentHeight > 0 ? Math.round(Math.min(100, ((y + viewportHeight) / documentHeight) * 100)) : 100
     if (depth > maxDepth) maxDepth = depth
     ctx.emit({
       type: 'scroll',
@@ -40,16 +38,16 @@ export function trackScroll(ctx: CaptureContext): Stoppable {
   }
 
   // Capture phase: inner scroll containers count as activity, only the document's scroll is an event.
-  const off = listen(window, 'scroll', (event) => {
+  const off = listen(window, 'scroll', ({ target }) => {
     const now = ctx.now()
-    if (now - notifiedAt >= NOTIFY_MS) {
+    if (now - notifiedAt >= 100) {
       notifiedAt = now
       ctx.activity.notify('scroll')
     }
-    if (timer !== undefined || (event.target !== document && event.target !== window)) return
+    if (timer || (target !== document && target !== window)) return
     const wait = sentAt + SCROLL_THROTTLE_MS - now
-    if (wait <= 0) send()
-    else timer = setTimeout(monitor(send), wait)
+    if (wait > 0) timer = setTimeout(send, wait)
+    else send()
   })
   const unsubscribe = ctx.activity.subscribe((kind) => {
     if (kind === 'navigation') maxDepth = 0

@@ -7,22 +7,22 @@ import type { CaptureContext, Stoppable } from '../types.js'
  * before the boot's document listener flushes batches on 'hidden', and the event leaves with them.
  */
 export function trackVisibility(ctx: CaptureContext): Stoppable {
-  const read = () => (document.visibilityState === 'visible' ? 'visible' : 'hidden')
+  const read = () => (document.visibilityState === 'visible' ? 'visible' : 'hidden') as 'visible' | 'hidden'
   let state = read()
   let since = ctx.now()
-  const off = listen(window, 'visibilitychange', () => {
-    const next = read()
-    if (next === state) return
-    const now = ctx.now()
-    ctx.emit({
-      type: 'visibility',
-      t: now,
-      url: ctx.pageUrl(),
-      state: next,
-      previousMs: Math.max(0, Math.round(now - since)),
-    })
-    state = next
-    since = now
-  })
-  return { stop: off }
+  return {
+    stop: listen(window, 'visibilitychange', () => {
+      const now = ctx.now()
+      if (read() === state) return
+      state = read()
+      ctx.emit({
+        type: 'visibility',
+        t: now,
+        url: ctx.pageUrl(),
+        state,
+        previousMs: Math.max(0, now - since),
+      })
+      since = now
+    }),
+  }
 }

@@ -117,7 +117,6 @@ describe('trackWebVitals', () => {
         metric: 'LCP',
         value: 2513,
         selector: 'img#hero',
-        attribution: { url: 'https://cdn.example/hero.jpg?token=[redacted]' },
       },
       {
         ...base,
@@ -128,7 +127,6 @@ describe('trackWebVitals', () => {
           inputDelay: 12,
           processingDuration: 200,
           presentationDelay: 100,
-          interactionType: 'pointerdown',
         },
       },
       {
@@ -136,7 +134,6 @@ describe('trackWebVitals', () => {
         metric: 'CLS',
         value: 0.1235,
         selector: 'body > div.ad',
-        attribution: { largestShiftValue: 0.1, largestShiftTime: 1234 },
       },
       { ...base, metric: 'FCP', value: 1000 },
       { ...base, metric: 'TTFB', value: 300 },

@@ -1,122 +1,96 @@
 import { type Metric, onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals'
-import { listen } from '../browser/listen.js'
 import { monitor } from '../tools/monitor.js'
 import { selectorOf } from '../tools/selector.js'
-import { scrubUrl } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
 type PerfEvent = Extract<Parameters<CaptureContext['emit']>[0], { type: 'perf' }>
-type Extra = Partial<Pick<PerfEvent, 'rating' | 'navType' | 'selector' | 'attribution'>>
-
-const round = (v: number, places = 0) => Math.round(v * 10 ** places) / 10 ** places
-const sel = (node: Node | null | undefined) =>
-  node?.nodeType === 1 ? selectorOf(node as Element) : undefined
 
 /**
- * Attribution from the metric's own entries (the standard web-vitals build, 2.3 KB gzip, instead of the
- * attribution build, 4.4 KB): the LCP element and resource, the INP target and its three phases,
- * the node of the largest layout shift.
+ * Navigation timing: `metric:end-start` (ms between two marks) or `metric:mark` (a milestone since
+ * navigation start). A mark at 0 was not reached (or, for secureConnectionStart, there was no TLS).
  */
-export function describeMetric(m: Metric): Extra {
-  const entries = m.entries as (PerformanceEntry & Record<string, unknown>)[]
-  if (m.name === 'LCP') {
-    const e = entries.at(-1) as (LargestContentfulPaint & Record<string, unknown>) | undefined
-    return e
-      ? {
-          selector: sel(e.element),
-          ...(e.url ? { attribution: { url: scrubUrl(e.url).slice(0, 4096) } } : {}),
-        }
-      : {}
-  }
-  if (m.name === 'INP') {
-    const e = entries[0] as PerformanceEventTiming | undefined
-    if (!e) return {}
-    const attribution = {
-      inputDelay: round(e.processingStart - e.startTime),
-      processingDuration: round(e.processingEnd - e.processingStart),
-      presentationDelay: round(e.startTime + e.duration - e.processingEnd),
-      interactionType: e.name,
-    }
-    return { selector: sel(e.target), attribution }
-  }
-  if (m.name === 'CLS') {
-    let largest: { value: number; sources?: { node?: Node | null }[]; startTime: number } | undefined
-    for (const e of entries as unknown as {
-      value: number
-      sources?: { node?: Node | null }[]
-      startTime: number
-    }[]) {
-      if (!largest || e.value > largest.value) largest = e
-    }
-    return largest
-      ? {
-          selector: sel(largest.sources?.[0]?.node),
-          attribution: {
-            largestShiftValue: round(largest.value, 4),
-            largestShiftTime: round(largest.startTime),
-          },
-        }
-      : {}
-  }
-  return {}
-}
+const NAV_TIMING =
+  'dns:domainLookupEnd-domainLookupStart tcp:connectEnd-connectStart tls:connectEnd-secureConnectionStart request:responseStart-requestStart response:responseEnd-responseStart dom_interactive:domInteractive dom_content_loaded:domContentLoadedEventEnd load:loadEventEnd'
 
 /**
- * Core Web Vitals (LCP, INP, CLS, FCP, TTFB, with attribution selectors) and navigation timing once
- * after load. web-vitals callbacks cannot be removed: after stop() they emit nothing.
+ * Core Web Vitals (LCP, INP, CLS, FCP, TTFB) with the selector of their element (the LCP element,
+ * the INP target, the node of the largest layout shift) and the three INP phases, read from the
+ * metric's own entries (the standard web-vitals build, not the 2 KB larger attribution build), and
+ * navigation timing once after load. web-vitals callbacks cannot be removed: after stop() they emit nothing.
  */
 export function trackWebVitals(ctx: CaptureContext): Stoppable {
   let stopped = false
-  let timer: ReturnType<typeof setTimeout> | undefined
 
-  const send = (metric: PerfEvent['metric'], value: number, extra: Extra) => {
-    if (stopped || !(value >= 0)) return
-    const e: PerfEvent = { type: 'perf', t: ctx.now(), url: ctx.pageUrl(), metric, value }
-    for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') Object.assign(e, { [k]: v })
-    if (e.selector) e.selector = e.selector.slice(0, 1024)
-    ctx.emit(e)
+  const send = (
+    metric: PerfEvent['metric'],
+    value: number,
+    navType: string,
+    rating?: PerfEvent['rating'],
+    node?: Element,
+    attribution?: PerfEvent['attribution'],
+  ) => {
+    if (!stopped && value >= 0)
+      ctx.emit({
+        type: 'perf',
+        t: ctx.now(),
+        url: ctx.pageUrl(),
+        metric,
+        value,
+        rating,
+        navType,
+        selector: selectorOf(node as Element)?.slice(0, 1024),
+        attribution,
+      })
   }
 
-  const report = monitor((m: Metric) =>
-    send(m.name, round(m.value, m.name === 'CLS' ? 4 : 0), {
-      rating: m.rating,
-      navType: m.navigationType,
-      ...describeMetric(m),
-    }),
-  )
+  const report = monitor(({ name, value, entries, rating, navigationType }: Metric) => {
+    // biome-ignore lint/suspicious/noExplicitAny: entries of several PerformanceEntry kinds
+    const list = entries as any[]
+    let e = list[0]
+    let attribution: PerfEvent['attribution']
+    if (name === 'LCP') e = list.at(-1)?.element
+    else if (name === 'CLS') {
+      for (const shift of list) if (shift.value > e.value) e = shift
+      e = e?.sources?.[0]?.node
+    } else if (e) {
+      // INP: its first entry is the longest event of the interaction.
+      attribution = {
+        inputDelay: Math.round(e.processingStart - e.startTime),
+        processingDuration: Math.round(e.processingEnd - e.processingStart),
+        presentationDelay: Math.round(e.startTime + e.duration - e.processingEnd),
+      }
+      e = e.target
+    }
+    send(
+      name,
+      name === 'CLS' ? Math.round(value * 1e4) / 1e4 : Math.round(value),
+      navigationType,
+      rating,
+      e,
+      attribution,
+    )
+  })
   for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(report)
 
   const navTiming = monitor(() => {
-    const nav = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined
+    // biome-ignore lint/suspicious/noExplicitAny: marks are looked up by name
+    const nav = performance.getEntriesByType('navigation')[0] as any
     if (!nav) return
-    const navType = nav.type
-    const metrics: [PerfEvent['metric'], number][] = [
-      ['dns', nav.domainLookupEnd - nav.domainLookupStart],
-      ['tcp', nav.connectEnd - nav.connectStart],
-      ['tls', nav.secureConnectionStart > 0 ? nav.connectEnd - nav.secureConnectionStart : -1],
-      ['request', nav.responseStart - nav.requestStart],
-      ['response', nav.responseEnd - nav.responseStart],
-      // Milestones (ms since navigation start): 0 means "not reached", so they must be positive.
-      ['dom_interactive', nav.domInteractive || -1],
-      ['dom_content_loaded', nav.domContentLoadedEventEnd || -1],
-      ['load', nav.loadEventEnd || -1],
-      ['transfer_size', nav.transferSize],
-    ]
-    for (const [metric, value] of metrics) send(metric, Math.round(value), { navType })
+    for (const row of NAV_TIMING.split(' ')) {
+      const [metric, end, start] = row.split(/[:-]/) as [PerfEvent['metric'], string, string?]
+      const from = start ? nav[start] : 0
+      send(metric, nav[end] && (from || !start) ? Math.round(nav[end] - from) : -1, nav.type)
+    }
+    send('transfer_size', nav.transferSize, nav.type)
   })
   // loadEventEnd is set only once the load handlers have run, hence the setTimeout after `load`.
-  const later = () => {
-    timer = setTimeout(navTiming, 0)
-  }
-  let offLoad = () => {}
+  const later = () => setTimeout(navTiming)
   if (document.readyState === 'complete') later()
-  else offLoad = listen(window, 'load', later)
+  else window.addEventListener('load', later, { once: true })
 
   return {
     stop() {
       stopped = true
-      offLoad()
-      clearTimeout(timer)
     },
   }
 }

@@ -20,7 +20,8 @@ describe('sessions', () => {
   it('should make v4 UUIDs', () => {
     const ids = new Set(Array.from({ length: 200 }, uuid))
     expect(ids.size).toBe(200)
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
 
   it('should share one session between tabs through storage', () => {

@@ -6,33 +6,36 @@ export const MASK_ATTR = 'data-sightline-mask'
 export const IGNORE_ATTR = 'data-sightline-ignore'
 
 /** Is this element, or an ancestor, marked with `attr`? */
-export function isMarked(element: Element | null, attr: string): boolean {
-  return !!element?.closest?.(`[${attr}]`)
-}
+export const isMarked = (element: Element | null, attr: string): boolean => !!element?.closest?.(`[${attr}]`)
 
 /** Inputs whose values are never recorded, whatever the configuration (Datadog's forced-mask list, and more). */
 export function isAlwaysSecret(element: Element): boolean {
-  if (element.tagName !== 'INPUT') return false
-  const input = element as HTMLInputElement
-  const type = (input.getAttribute('type') ?? '').toLowerCase()
-  const autocomplete = (input.getAttribute('autocomplete') ?? '').toLowerCase()
+  const a = (name: string) => (element.getAttribute(name) ?? '').toLowerCase()
   return (
-    type === 'password' ||
-    type === 'hidden' ||
-    input.hasAttribute('data-rr-is-password') ||
-    autocomplete.startsWith('cc-') ||
-    autocomplete.endsWith('-password') ||
-    autocomplete === 'one-time-code'
+    element.tagName === 'INPUT' &&
+    (/^(password|hidden)$/.test(a('type')) ||
+      element.hasAttribute('data-rr-is-password') ||
+      /^cc-|-password$|^one-time-code$/.test(a('autocomplete')))
   )
 }
 
-/** Text of an element as the privacy level allows: `strict` masks all text; marked elements are masked. */
+/**
+ * Text of an element as the privacy level allows: none for form fields and blocked elements; text inside
+ * blocked descendants (and textareas) is skipped, text inside masked ones (or all of it under `strict`) masked.
+ */
 export function visibleText(element: Element, level: PrivacyLevel, max = 100): string | undefined {
-  if (isMarked(element, BLOCK_ATTR)) return undefined
-  const tag = element.tagName
-  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (element as HTMLElement).isContentEditable)
-    return undefined
-  const raw = (element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, max)
-  if (!raw) return undefined
-  return level === 'strict' || isMarked(element, MASK_ATTR) ? raw.replace(/\S/g, '*') : raw
+  if (
+    isMarked(element, BLOCK_ATTR) ||
+    /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName) ||
+    (element as HTMLElement).isContentEditable
+  )
+    return
+  const walker = document.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */)
+  let raw = ''
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const p = n.parentElement!
+    if (!p.closest(`[${BLOCK_ATTR}],textarea`))
+      raw += level === 'strict' || isMarked(p, MASK_ATTR) ? n.nodeValue!.replace(/\S/g, '*') : n.nodeValue
+  }
+  return raw.replace(/\s+/g, ' ').trim().slice(0, max) || undefined
 }

@@ -12,4 +12,11 @@ describe('selectorOf', () => {
       'body > main > div.card > span.price:nth-of-type(2)',
     )
   })
+
+  it('should use data-cy, and cap the selector at 1024 characters', () => {
+    document.body.innerHTML = `<div data-cy="card"><a data-test-id="x">a</a></div><p id="${'p'.repeat(2000)}">p</p>`
+    expect(selectorOf(document.querySelector('[data-cy]'))).toBe('div[data-cy="card"]')
+    expect(testIdOf(document.querySelector('a')!)).toBeUndefined()
+    expect(selectorOf(document.querySelector('p'))).toHaveLength(1024)
+  })
 })

@@ -14,7 +14,12 @@ function memoryStorage(): Storage {
     },
   }
 }
-const batch = (n: number, bytes = 100) => ({ stream: 'events' as const, rest: `"batchId":"b${n}"}`, bytes, events: 1 })
+const batch = (n: number, bytes = 100) => ({
+  stream: 'events' as const,
+  rest: `"batchId":"b${n}"}`,
+  bytes,
+  events: 1,
+})
 
 describe('createOutbox', () => {
   it('should refuse what passes the byte cap and keep the rest in order', () => {

@@ -39,7 +39,15 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
   const key = PREFIX + tabId
   const add = (p: Pick<Payload, 'stream' | 'rest' | 'bytes' | 'events'>) => {
     if (total + p.bytes > maxBytes) return false
-    items.push({ stream: p.stream, rest: p.rest, bytes: p.bytes, events: p.events, id: nextId++, attempts: 0, due: 0 })
+    items.push({
+      stream: p.stream,
+      rest: p.rest,
+      bytes: p.bytes,
+      events: p.events,
+      id: nextId++,
+      attempts: 0,
+      due: 0,
+    })
     total += p.bytes
     return (dirty = true)
   }
@@ -47,7 +55,10 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
   try {
     for (let i = storage ? storage.length : 0; i-- > 0; ) {
       const k = storage!.key(i)!
-      const saved = k.startsWith(PREFIX) && k !== key && (JSON.parse(storage!.getItem(k)!) as { at: number; items: Payload[] })
+      const saved =
+        k.startsWith(PREFIX) &&
+        k !== key &&
+        (JSON.parse(storage!.getItem(k)!) as { at: number; items: Payload[] })
       if (!saved || now - saved.at < ORPHAN_AFTER_MS) continue
       saved.items.forEach(add)
       storage!.removeItem(k)

@@ -39,7 +39,13 @@ export function createSender(deps: SenderDeps) {
   const compress = deps.compress ?? gzip
   const isOnline = deps.isOnline ?? (() => typeof navigator === 'undefined' || navigator.onLine !== false)
   const base = `${deps.endpoint}/v1/batch?key=${encodeURIComponent(deps.siteKey)}`
-  const init = (body: BodyInit, keepalive?: boolean): RequestInit => ({ method: 'POST', body, headers: { 'content-type': 'text/plain' }, credentials: 'omit', ...(keepalive ? { keepalive } : {}) })
+  const init = (body: BodyInit, keepalive?: boolean): RequestInit => ({
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/plain' },
+    credentials: 'omit',
+    ...(keepalive ? { keepalive } : {}),
+  })
   let busy = false
   let stopped = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -76,7 +82,11 @@ export function createSender(deps: SenderDeps) {
   async function run() {
     busy = true
     try {
-      for (let p: Payload | undefined; !stopped && (p = outbox.list().find((x) => !inExit.has(x.id))); settle()) {
+      for (
+        let p: Payload | undefined;
+        !stopped && (p = outbox.list().find((x) => !inExit.has(x.id)));
+        settle()
+      ) {
         const wait = p.due - now()
         if (wait > 0) {
           clearTimeout(timer)
@@ -99,7 +109,9 @@ export function createSender(deps: SenderDeps) {
   /** The page may be going away: send what fits the keepalive budget now, events before replay. */
   function exit() {
     let budget = EXIT_BUDGET_BYTES
-    for (const p of [...outbox.list()].sort((a, b) => +(a.stream > b.stream) - +(a.stream < b.stream) || a.id - b.id)) {
+    for (const p of [...outbox.list()].sort(
+      (a, b) => +(a.stream > b.stream) - +(a.stream < b.stream) || a.id - b.id,
+    )) {
       const text = body(p)
       const bytes = new Blob([text]).size
       if (inExit.has(p.id) || bytes > budget) continue
