@@ -3,7 +3,7 @@
 // esbuild (ES2020), as a site's own bundler would. `--modules` prints each module's minified bytes in the
 // core; `--no-build` measures the current dist/ (and the sources, for the ESM and module figures).
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

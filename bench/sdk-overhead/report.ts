@@ -26,11 +26,15 @@ export interface RunResult {
   bytesPerMin: number
   events: number
   replayRecords: number
+  eventTypes: Record<string, number>
   /** Console errors, page errors and failed requests other than the ones the interaction causes on purpose. */
   problems: string[]
 }
 
-export type Summary = Record<Exclude<keyof RunResult, 'variant' | 'rep' | 'problems'>, number> & {
+export type Summary = Record<
+  Exclude<keyof RunResult, 'variant' | 'rep' | 'problems' | 'eventTypes'>,
+  number
+> & {
   runs: number
 }
 
@@ -76,21 +80,23 @@ export function summarise(runs: RunResult[], variants: readonly Variant[]): Reco
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null
 
-export function ratios(medians: Record<string, Summary>) {
-  const out: Record<
-    string,
-    {
-      scriptVsNone: number | null
-      scriptVsRrweb: number | null
-      heapVsRrweb: number | null
-      bytesPerMinVsRrweb: number | null
-    }
-  > = {}
+export interface Ratios {
+  scriptVsNone: number | null
+  /** Script time added to `none`, per minute of interaction (ms/min). */
+  scriptOverheadMsPerMin: number | null
+  scriptVsRrweb: number | null
+  heapVsRrweb: number | null
+  bytesPerMinVsRrweb: number | null
+}
+
+export function ratios(medians: Record<string, Summary>): Record<string, Ratios> {
+  const out: Record<string, Ratios> = {}
   const none = medians.none
   const rrweb = medians.rrweb
   for (const [v, s] of Object.entries(medians)) {
     out[v] = {
       scriptVsNone: ratio(s.scriptMs, none?.scriptMs),
+      scriptOverheadMsPerMin: none ? Math.round(((s.scriptMs - none.scriptMs) / s.seconds) * 60) : null,
       scriptVsRrweb: ratio(s.scriptMs, rrweb?.scriptMs),
       heapVsRrweb: ratio(s.heapBytes, rrweb?.heapBytes),
       bytesPerMinVsRrweb: ratio(s.bytesPerMin, rrweb?.bytesPerMin),
@@ -99,21 +105,33 @@ export function ratios(medians: Record<string, Summary>) {
   return out
 }
 
-const fmt = (x: number | null | undefined, digits = 0) =>
-  x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits)
-const x = (r: number | null) => (r === null ? '–' : `${r.toFixed(2)}×`)
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits)
+const times = (r: number | null | undefined) => (r === null || r === undefined ? '–' : `${r.toFixed(2)}×`)
 
-export function markdown(medians: Record<string, Summary>, r: ReturnType<typeof ratios>): string {
-  const head =
-    '| variant | script ms | task ms | script vs none | script vs rrweb | burst ms (mutations) | burst ms (→ observers done) | burst ms (→ setTimeout 0) | burst ms (→ next frame) | heap MB | heap vs rrweb | long tasks | KB/min uploaded | bytes vs rrweb | runs |'
-  const rule = `|${head
-    .split('|')
-    .slice(1, -1)
-    .map(() => '---')
-    .join('|')}|`
-  const rows = Object.entries(medians).map(([v, s]) => {
-    const q = r[v]
-    return `| ${v} | ${fmt(s.scriptMs)} | ${fmt(s.taskMs)} | ${x(q?.scriptVsNone ?? null)} | ${x(q?.scriptVsRrweb ?? null)} | ${fmt(s.burstSyncMs, 1)} | ${fmt(s.burstObservedMs, 1)} | ${fmt(s.burstTaskMs, 1)} | ${fmt(s.burstFrameMs, 1)} | ${fmt(s.heapBytes / 2 ** 20, 1)} | ${x(q?.heapVsRrweb ?? null)} | ${fmt(s.longTasks)} | ${fmt(s.bytesPerMin / 1024, 1)} | ${x(q?.bytesPerMinVsRrweb ?? null)} | ${s.runs} |`
-  })
-  return [head, rule, ...rows].join('\n')
+const COLUMNS: [title: string, cell: (s: Summary, r: Ratios | undefined) => string][] = [
+  ['script ms', (s) => fmt(s.scriptMs)],
+  ['task ms', (s) => fmt(s.taskMs)],
+  ['script vs none', (_, r) => times(r?.scriptVsNone)],
+  ['+script ms/min', (_, r) => fmt(r?.scriptOverheadMsPerMin)],
+  ['script vs rrweb', (_, r) => times(r?.scriptVsRrweb)],
+  ['burst: mutations ms', (s) => fmt(s.burstSyncMs, 1)],
+  ['burst: → observers done ms', (s) => fmt(s.burstObservedMs, 1)],
+  ['burst: → setTimeout(0) ms', (s) => fmt(s.burstTaskMs, 1)],
+  ['burst: → next frame ms', (s) => fmt(s.burstFrameMs, 1)],
+  ['heap MB', (s) => fmt(s.heapBytes / 2 ** 20, 1)],
+  ['heap vs rrweb', (_, r) => times(r?.heapVsRrweb)],
+  ['long tasks', (s) => fmt(s.longTasks)],
+  ['KB/min uploaded', (s) => fmt(s.bytesPerMin / 1024, 1)],
+  ['bytes vs rrweb', (_, r) => times(r?.bytesPerMinVsRrweb)],
+  ['runs', (s) => String(s.runs)],
+]
+
+export function markdown(medians: Record<string, Summary>, r: Record<string, Ratios>): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [
+    row(['variant', ...COLUMNS.map(([t]) => t)]),
+    row(['---', ...COLUMNS.map(() => '---:')]),
+    ...Object.entries(medians).map(([v, s]) => row([v, ...COLUMNS.map(([, cell]) => cell(s, r[v]))])),
+  ].join('\n')
 }

@@ -132,6 +132,7 @@ async function runOnce(
       bytesPerMin: (sink.bytes / sec) * 60,
       events: sink.events,
       replayRecords: sink.replayRecords,
+      eventTypes: sink.types,
       problems: sink.bad ? [...problems, `${sink.bad} upload bodies did not decode as JSON`] : problems,
     }
   } finally {

@@ -19,6 +19,8 @@ export interface SinkStats {
   rawBytes: number
   events: number
   replayRecords: number
+  /** Events per `type` (SDK events; rrweb's numeric event types for the rrweb variant). */
+  types: Record<string, number>
   /** Bodies that did not decompress or parse as JSON. */
   bad: number
 }
@@ -29,6 +31,7 @@ const emptyStats = (): SinkStats => ({
   rawBytes: 0,
   events: 0,
   replayRecords: 0,
+  types: {},
   bad: 0,
 })
 
@@ -61,6 +64,8 @@ function tally(stats: SinkStats, body: Buffer, gzip: boolean) {
     const batch = JSON.parse(text) as { events?: { type?: unknown; records?: unknown[] }[] }
     for (const e of batch.events ?? []) {
       stats.events++
+      const type = String(e.type)
+      stats.types[type] = (stats.types[type] ?? 0) + 1
       if (e.type === 'replay') stats.replayRecords += e.records?.length ?? 0
     }
   } catch {
@@ -76,8 +81,8 @@ function send(res: ServerResponse, status: number, type: string, body: string) {
 export async function startServer(assets: Assets): Promise<BenchServer> {
   const stats = new Map<string, SinkStats>()
   const sink = (key: string) => {
-    let s = stats.get(key)
-    if (!s) stats.set(key, (s = emptyStats()))
+    const s = stats.get(key) ?? emptyStats()
+    stats.set(key, s)
     return s
   }
   let origin = ''
@@ -135,7 +140,7 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     origin,
-    sink: (key) => ({ ...sink(key) }),
+    sink: (key) => structuredClone(sink(key)),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

@@ -28,7 +28,6 @@ const MEDIA = 'img, picture, video, audio, svg, canvas, object, embed, iframe'
 export function recordOptions(privacy: 'default' | 'strict') {
   return {
     maskAllInputs: true,
-    // `hidden` is not a documented key, but rrweb looks the type up in this map: it masks hidden inputs too.
     maskInputOptions: Object.fromEntries(ALL_INPUT_TYPES.map((t) => [t, true])),
     maskInputFn: (text: string) => '*'.repeat(text.length),
     maskTextSelector:
@@ -36,7 +35,9 @@ export function recordOptions(privacy: 'default' | 'strict') {
         ? '*'
         : '[data-sightline-mask], [data-sightline-mask] *, [contenteditable], [contenteditable] *',
     maskTextFn: (text: string) => text.replace(/\S/g, '*'),
-    blockSelector: privacy === 'strict' ? `[data-sightline-block], ${MEDIA}` : '[data-sightline-block]',
+    // Hidden inputs are blocked outright: rrweb does not mask their value attribute in snapshots
+    // (rrweb-io/rrweb#1609), and they show nothing in a replay anyway.
+    blockSelector: `[data-sightline-block], input[type=hidden]${privacy === 'strict' ? `, ${MEDIA}` : ''}`,
     ignoreSelector: '[data-sightline-ignore]',
     slimDOMOptions: 'all' as const,
     recordCanvas: false,

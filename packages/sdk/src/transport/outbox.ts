@@ -49,7 +49,8 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
       due: 0,
     })
     total += p.bytes
-    return (dirty = true)
+    dirty = true
+    return true
   }
   // Adopt what pages that are gone left behind (idempotent batch ids make a double send harmless).
   try {

@@ -20,7 +20,7 @@ export interface SenderDeps {
 /** Retry-After in seconds or as an HTTP date → ms from now. */
 export function retryAfterMs(value: string | null, now: number): number {
   const ms = value ? (Number.isNaN(+value) ? Date.parse(value) - now : +value * 1000) : 0
-  return ms > 0 ? ms : 0
+  return Math.max(ms, 0) || 0
 }
 
 /** Exponential backoff with ±50 % jitter, capped. */
@@ -82,11 +82,9 @@ export function createSender(deps: SenderDeps) {
   async function run() {
     busy = true
     try {
-      for (
-        let p: Payload | undefined;
-        !stopped && (p = outbox.list().find((x) => !inExit.has(x.id)));
-        settle()
-      ) {
+      for (;;) {
+        const p = stopped ? undefined : outbox.list().find((x) => !inExit.has(x.id))
+        if (!p) return
         const wait = p.due - now()
         if (wait > 0) {
           clearTimeout(timer)
@@ -95,6 +93,7 @@ export function createSender(deps: SenderDeps) {
         }
         if (!isOnline()) return // resumed by the 'online' event
         await sendOne(p)
+        settle()
       }
     } finally {
       busy = false
