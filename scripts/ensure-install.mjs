@@ -1,7 +1,7 @@
 // Installs the workspace's dependencies when they are missing or older than the lockfile, so the README's
 // commands work on a machine that has only Node.js: pnpm is used when on PATH, else fetched with npx.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -12,7 +12,7 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1)
 }
 
-function pnpmCommand() {
+export function pnpmCommand() {
   try {
     execFileSync('pnpm', ['--version'], { stdio: 'ignore' })
     return ['pnpm', []]
@@ -33,6 +33,26 @@ export function ensureInstalled() {
   if (result.status !== 0) {
     console.error('sightline: dependency install failed (see above)')
     process.exit(result.status ?? 1)
+  }
+}
+
+/** Builds the SDK's script-tag bundles when they are missing or older than a source file. */
+export function ensureSdkBuilt() {
+  const bundle = path.join(root, 'packages/sdk/dist/script/sdk.js')
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = path.join(dir, e.name)
+      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+    }, 0)
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(path.join(root, 'packages/sdk/src'))) return
+  const [cmd, prefix] = pnpmCommand()
+  console.error('sightline: building the browser SDK')
+  const result = spawnSync(cmd, [...prefix, '--filter', '@sightline/sdk', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  if (result.status !== 0) {
+    console.error('sightline: the SDK build failed (see above); /sdk.js will serve a placeholder')
   }
 }
 

@@ -2,10 +2,11 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureInstalled } from './ensure-install.mjs'
+import { ensureInstalled, ensureSdkBuilt } from './ensure-install.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 ensureInstalled()
+ensureSdkBuilt()
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', path.join(root, 'apps/collector/src/cli.ts'), 'start', ...process.argv.slice(2)],

@@ -20,6 +20,7 @@ function step(title, cmd, args, env = {}) {
   process.stdout.write(`\n=== ${title}\n`)
   const started = Date.now()
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  if (result.error) console.error(`could not run ${cmd}: ${result.error.message}`)
   const ok = result.status === 0
   process.stdout.write(
     `=== ${title}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
@@ -75,7 +76,7 @@ if (browserSuites.length) {
       const report = path.join(tmpdir(), `sightline-pw-${process.pid}.json`)
       step(
         `browser tests: ${dir} (Chromium ${chromium})`,
-        bin('playwright'),
+        path.join(root, 'e2e/node_modules/.bin/playwright'),
         ['test', '-c', path.join(dir, 'playwright.config.ts')],
         {
           SIGHTLINE_CHROMIUM: chromium,
