@@ -1,23 +1,11 @@
 import { gunzipSync } from 'node:zlib'
 import postgres from 'postgres'
+import { RECORDING_TABLES } from '../../apps/collector/src/db/tables.js'
 
 /** The e2e database (set up by globalSetup), read with postgres.js, snake_case columns kept. */
 export const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} })
 
-export const RECORDING_TABLES = [
-  'page_performance',
-  'scroll_events',
-  'click_events',
-  'form_interactions',
-  'rage_click_incidents',
-  'mouse_movements',
-  'keyboard_events',
-  'visibility_changes',
-  'network_requests',
-  'console_logs',
-  'javascript_errors',
-  'element_visibility',
-] as const
+export { RECORDING_TABLES }
 
 export async function rowsOf(table: string, sessionId: string): Promise<Record<string, unknown>[]> {
   return sql.unsafe(`select * from ${table} where user_session_id = $1 order by occurred_at`, [sessionId])

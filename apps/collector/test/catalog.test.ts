@@ -1,20 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RECORDING_TABLES } from '../src/db/tables.js'
 import { createMigratedDatabase, type TestDatabase } from './db.js'
-
-export const RECORDING_TABLES = [
-  'page_performance',
-  'scroll_events',
-  'click_events',
-  'form_interactions',
-  'rage_click_incidents',
-  'mouse_movements',
-  'keyboard_events',
-  'visibility_changes',
-  'network_requests',
-  'console_logs',
-  'javascript_errors',
-  'element_visibility',
-] as const
 
 const JSONB_GIN = [
   ['test_runs', 'persona'],

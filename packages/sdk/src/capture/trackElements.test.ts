@@ -1,21 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../boot/options.js'
-import { createActivity } from '../tools/activity.js'
-import type { CaptureContext, SightlineEvent } from '../types.js'
+import { makeCtx } from '../../test/helpers.js'
 import { trackElements } from './trackElements.js'
-
-function makeCtx() {
-  const events: SightlineEvent[] = []
-  const ctx: CaptureContext = {
-    emit: (e) => events.push(e),
-    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://c.example' }),
-    activity: createActivity(() => Date.now()),
-    now: () => Date.now(),
-    pageUrl: () => location.href,
-  }
-  return { ctx, events }
-}
 
 /** A stand-in IntersectionObserver driven by the test through `intersect`. */
 let observer: FakeIntersectionObserver | undefined

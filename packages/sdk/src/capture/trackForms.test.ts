@@ -1,21 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../boot/options.js'
-import { createActivity } from '../tools/activity.js'
-import type { CaptureContext, SightlineEvent } from '../types.js'
+import { makeCtx } from '../../test/helpers.js'
+import type { SightlineEvent } from '../types.js'
 import { trackForms } from './trackForms.js'
-
-function makeCtx() {
-  const events: SightlineEvent[] = []
-  const ctx: CaptureContext = {
-    emit: (e) => events.push(e),
-    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://c.example' }),
-    activity: createActivity(() => Date.now()),
-    now: () => Date.now(),
-    pageUrl: () => location.href,
-  }
-  return { ctx, events }
-}
 
 const CANARY = 'canary-4f8e-hunter2'
 const fire = (el: Element, type: string) => el.dispatchEvent(new Event(type, { bubbles: true }))

@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../boot/options.js'
+import { makeCtx } from '../../test/helpers.js'
 import { MOUSE_PATH_MAX_POINTS, MOUSE_PATH_MS, MOUSE_SAMPLE_MS } from '../constants.js'
-import { createActivity } from '../tools/activity.js'
-import type { CaptureContext, SightlineEvent } from '../types.js'
+import type { SightlineEvent } from '../types.js'
 import { trackMouse } from './trackMouse.js'
 
 // With the real constants (100 ms samples, 5 s paths) a path holds at most 50 points, so the count
@@ -12,18 +11,6 @@ vi.mock('../constants.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../constants.js')>()),
   MOUSE_PATH_MAX_POINTS: 5,
 }))
-
-function makeCtx() {
-  const events: SightlineEvent[] = []
-  const ctx: CaptureContext = {
-    emit: (e) => events.push(e),
-    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://c.example' }),
-    activity: createActivity(() => Date.now()),
-    now: () => Date.now(),
-    pageUrl: () => location.href,
-  }
-  return { ctx, events }
-}
 
 const move = (x: number, y: number) =>
   document.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y }))

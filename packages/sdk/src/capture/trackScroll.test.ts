@@ -1,22 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../boot/options.js'
+import { makeCtx } from '../../test/helpers.js'
 import { SCROLL_THROTTLE_MS } from '../constants.js'
-import { createActivity } from '../tools/activity.js'
-import type { CaptureContext, SightlineEvent } from '../types.js'
 import { trackScroll } from './trackScroll.js'
-
-function makeCtx() {
-  const events: SightlineEvent[] = []
-  const ctx: CaptureContext = {
-    emit: (e) => events.push(e),
-    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://c.example' }),
-    activity: createActivity(() => Date.now()),
-    now: () => Date.now(),
-    pageUrl: () => location.href,
-  }
-  return { ctx, events }
-}
 
 function scrollTo(y: number) {
   Object.defineProperty(window, 'scrollY', { value: y, configurable: true })

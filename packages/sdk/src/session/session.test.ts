@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { memoryStorage } from '../../test/helpers.js'
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../constants.js'
 import { createSessionStore, isSampled, uuid } from './session.js'
-
-function memoryStorage(): Storage {
-  const m = new Map<string, string>()
-  return {
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, v),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-    key: (i) => [...m.keys()][i] ?? null,
-    get length() {
-      return m.size
-    },
-  }
-}
 
 describe('sessions', () => {
   it('should make v4 UUIDs', () => {

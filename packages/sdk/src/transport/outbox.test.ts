@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { memoryStorage } from '../../test/helpers.js'
 import { createOutbox } from './outbox.js'
 
-function memoryStorage(): Storage {
-  const m = new Map<string, string>()
-  return {
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, v),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-    key: (i) => [...m.keys()][i] ?? null,
-    get length() {
-      return m.size
-    },
-  }
-}
 const batch = (n: number, bytes = 100) => ({
   stream: 'events' as const,
   rest: `"batchId":"b${n}"}`,
