@@ -127,7 +127,7 @@ const PROBES = `
     if (add) {
       const c = document.getElementById('cart');
       c.textContent = String(Number(c.textContent) + 1);
-      fetch('/api/cart?id=' + add.parentElement.dataset.id, { method: 'POST', body: 'x' }).then((r) => r.text(), () => {});
+      fetch(window.__benchApi + '/api/cart?id=' + add.parentElement.dataset.id, { method: 'POST', body: 'x' }).then((r) => r.text(), () => {});
       return;
     }
     const card = t && t.closest('.card');
@@ -158,8 +158,8 @@ function pageBody(): string {
   return body
 }
 
-/** The whole page; `head` holds the variant's scripts (placed after the probes). */
-export function renderPage(head: string): string {
+/** The whole page; `head` holds the variant's scripts (placed after the probes); fetches go to apiOrigin. */
+export function renderPage(head: string, apiOrigin: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<style>${STYLE}</style><script>${PROBES}</script>${head}</head>${pageBody()}</html>`
+<style>${STYLE}</style><script>window.__benchApi = ${JSON.stringify(apiOrigin)};${PROBES}</script>${head}</head>${pageBody()}</html>`
 }

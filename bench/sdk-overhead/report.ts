@@ -27,12 +27,14 @@ export interface RunResult {
   events: number
   replayRecords: number
   eventTypes: Record<string, number>
+  /** CORS preflights during the run (expected 0). */
+  preflights: number
   /** Console errors, page errors and failed requests other than the ones the interaction causes on purpose. */
   problems: string[]
 }
 
 export type Summary = Record<
-  Exclude<keyof RunResult, 'variant' | 'rep' | 'problems' | 'eventTypes'>,
+  Exclude<keyof RunResult, 'variant' | 'rep' | 'problems' | 'eventTypes' | 'preflights'>,
   number
 > & {
   runs: number

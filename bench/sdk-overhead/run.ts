@@ -47,6 +47,15 @@ function buildSdk() {
   if (r.status !== 0) throw new Error(`SDK build failed:\n${r.stdout}\n${r.stderr}`)
 }
 
+/** Which SDK source was measured: the commit, and whether packages/sdk had uncommitted changes. */
+function sdkRevision() {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout.trim()
+  return {
+    commit: git('rev-parse', 'HEAD'),
+    uncommittedSdkChanges: git('status', '--porcelain', 'packages/sdk') !== '',
+  }
+}
+
 /** Console errors, page errors and failed requests, minus what the interaction causes on purpose. */
 function watchProblems(page: Page): string[] {
   const problems: string[] = []
@@ -80,9 +89,13 @@ async function waitReady(page: Page, variant: Variant) {
 async function flush(page: Page, variant: Variant, problems: string[]) {
   const expr = flushExpression(variant)
   if (!expr) return
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))
-  if ((await Promise.race([page.evaluate(expr).then(() => 'ok'), timeout])) === 'timeout')
-    problems.push('flush() did not resolve within 30 s')
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<'timeout'>((r) => {
+    timer = setTimeout(() => r('timeout'), 30_000)
+  })
+  const outcome = await Promise.race([page.evaluate(expr).then(() => 'ok' as const), timeout])
+  clearTimeout(timer)
+  if (outcome === 'timeout') problems.push('flush() did not resolve within 30 s')
 }
 
 async function runOnce(
@@ -93,6 +106,7 @@ async function runOnce(
   seconds: number,
 ): Promise<RunResult> {
   const key = siteKey(variant, rep)
+  const preflights = server.preflights()
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   try {
     const page = await context.newPage()
@@ -133,6 +147,7 @@ async function runOnce(
       events: sink.events,
       replayRecords: sink.replayRecords,
       eventTypes: sink.types,
+      preflights: server.preflights() - preflights,
       problems: sink.bad ? [...problems, `${sink.bad} upload bodies did not decode as JSON`] : problems,
     }
   } finally {
@@ -152,6 +167,7 @@ function logRun(r: RunResult) {
 
 async function main() {
   buildSdk()
+  const revision = sdkRevision()
   const assets = await loadAssets()
   const server = await startServer(assets)
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
@@ -188,6 +204,7 @@ async function main() {
       timeDomain: TIME_DOMAIN,
       chromium: CHROMIUM,
       rrwebRecord: assets.rrwebVersion,
+      sdk: revision,
       order: 'interleaved',
     },
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgStart: load[0], loadavgEnd: load[1] },

@@ -2,9 +2,10 @@
  * One HTTP server on 127.0.0.1 (free port) for everything, so the page, the scripts, the fetch
  * targets and the sink share one origin: the page (`/page.html?v=VARIANT&key=KEY`), `/sdk.js`,
  * `/sdk-replay.js`, `/rrweb.js`, `/api/*` (200/404/500 after a few ms) and the sink `/v1/batch`,
- * which counts request-body bytes per site key and answers like the collector.
+ * which counts request-body bytes per site key and answers like the collector. The page's own fetches
+ * (`/api/*`) go to the same handler on a second port: the SDK skips requests to its endpoint's origin.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import type { Assets } from './assets.js'
@@ -37,6 +38,10 @@ const emptyStats = (): SinkStats => ({
 
 export interface BenchServer {
   origin: string
+  /** Origin of the page's fetch targets (same server, another port). */
+  apiOrigin: string
+  /** CORS preflights seen so far (the bench is set up to need none). */
+  preflights(): number
   sink(key: string): SinkStats
   close(): Promise<void>
 }
@@ -56,20 +61,26 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-/** Counts what a batch holds: SDK envelopes carry `events` (replay events carry `records`); rrweb's carry `events`. */
-function tally(stats: SinkStats, body: Buffer, gzip: boolean) {
+/**
+ * Counts what a batch holds (SDK envelopes carry `events`, replay events carry `records`; the rrweb
+ * variant's batches carry `events` too) and returns how many events it held.
+ */
+function tally(stats: SinkStats, body: Buffer, gzip: boolean): number {
   try {
     const text = (gzip ? gunzipSync(body) : body).toString('utf8')
     stats.rawBytes += Buffer.byteLength(text)
     const batch = JSON.parse(text) as { events?: { type?: unknown; records?: unknown[] }[] }
-    for (const e of batch.events ?? []) {
+    const events = batch.events ?? []
+    for (const e of events) {
       stats.events++
       const type = String(e.type)
       stats.types[type] = (stats.types[type] ?? 0) + 1
       if (e.type === 'replay') stats.replayRecords += e.records?.length ?? 0
     }
+    return events.length
   } catch {
     stats.bad++
+    return 0
   }
 }
 
@@ -86,19 +97,15 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
     return s
   }
   let origin = ''
+  let preflights = 0
 
   async function batch(req: IncomingMessage, res: ServerResponse, url: URL) {
     const body = await readBody(req)
     const s = sink(url.searchParams.get('key') ?? '')
     s.requests++
     s.bytes += body.length
-    tally(s, body, url.searchParams.get('encoding') === 'gzip')
-    send(
-      res,
-      200,
-      'application/json',
-      JSON.stringify({ ok: true, duplicate: false, accepted: 1, rejected: [] }),
-    )
+    const accepted = tally(s, body, url.searchParams.get('encoding') === 'gzip')
+    send(res, 200, 'application/json', JSON.stringify({ ok: true, duplicate: false, accepted, rejected: [] }))
   }
 
   function api(res: ServerResponse, url: URL) {
@@ -114,9 +121,12 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
     setTimeout(() => send(res, status, 'application/json', body), 3 + (url.search.length % 5))
   }
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', origin)
-    if (req.method === 'OPTIONS') return send(res, 204, 'text/plain', '')
+    if (req.method === 'OPTIONS') {
+      preflights++
+      return send(res, 204, 'text/plain', '')
+    }
     if (url.pathname === '/v1/batch' && req.method === 'POST') return void batch(req, res, url)
     if (url.pathname.startsWith('/api/')) return void readBody(req).then(() => api(res, url))
     const js = 'text/javascript; charset=utf-8'
@@ -130,21 +140,34 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
         res,
         200,
         'text/html; charset=utf-8',
-        renderPage(headFor(v, origin, url.searchParams.get('key') ?? '')),
+        renderPage(headFor(v, origin, url.searchParams.get('key') ?? ''), apiOrigin),
       )
     }
     if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '')
     send(res, 404, 'text/plain', 'not found')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+  const server = createServer(handle)
+  // The same handler on a second port: the page's own fetches go there (another origin, simple CORS
+  // requests), because the SDK ignores every request to its endpoint's origin.
+  const apiServer = createServer(handle)
+  const listen = (s: Server) =>
+    new Promise<string>((resolve) =>
+      s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)),
+    )
+  origin = await listen(server)
+  const apiOrigin = await listen(apiServer)
+  const closeOne = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections()
+      s.close(() => resolve())
+    })
   return {
     origin,
+    apiOrigin,
+    preflights: () => preflights,
     sink: (key) => structuredClone(sink(key)),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close: async () => {
+      await Promise.all([closeOne(server), closeOne(apiServer)])
+    },
   }
 }

@@ -63,20 +63,20 @@ export function init(input: InitOptions): Sightline {
     return lastScrubbed
   }
   const actor = options.actor ?? (navigator.webdriver ? 'automation' : 'human')
+  // What does not change while the page lives is computed once (Intl.DateTimeFormat is costly).
+  const device = {
+    screen: { width: screen.width, height: screen.height },
+    dpr: devicePixelRatio,
+    locale: navigator.language,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    userAgent: navigator.userAgent,
+  }
   const envelope = (): Envelope => ({
     v: 1,
     sessionId: session.id,
     tabId,
     sdk: { version: SDK_VERSION },
-    page: {
-      url: pageUrl(),
-      viewport: { width: innerWidth, height: innerHeight },
-      screen: { width: screen.width, height: screen.height },
-      dpr: devicePixelRatio,
-      locale: navigator.language,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      userAgent: navigator.userAgent,
-    },
+    page: { url: pageUrl(), viewport: { width: innerWidth, height: innerHeight }, ...device },
     session: {
       startedAt: session.startedAt,
       actor,

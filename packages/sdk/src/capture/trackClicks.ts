@@ -8,10 +8,11 @@ import type { ActivityKind, CaptureContext, SightlineEvent, Stoppable } from '..
 
 type Click = Extract<SightlineEvent, { type: 'click' }>
 /**
- * A click waiting for the end of its observation window. r: why it would be dead, false when it
- * can never be (excluded, or a text selection followed); s: when each activity kind was first seen.
+ * A click waiting for the end of its observation window. r: why it would be dead (asked only if it
+ * is: the geometry checks force a layout), false when it can never be (excluded, or a text selection
+ * followed); s: when each activity kind was first seen.
  */
-type Pending = { c: Click; r: string | false; s: Partial<Record<ActivityKind, number>> }
+type Pending = { c: Click; r: (() => string) | false; s: Partial<Record<ActivityKind, number>> }
 /** A run of clicks on one target (ts: their times, latest first); a rage incident once it holds `rageClick.count`. */
 type Burst = { el: Element; ts: number[]; c: Click }
 
@@ -64,7 +65,7 @@ export function trackClicks(
     if (dead) c.dead = true
     if (error) c.error = true
     ctx.emit(c)
-    if (dead) signal('dead_click', D, DEAD_RULE_VERSION, r as string)
+    if (dead) signal('dead_click', D, DEAD_RULE_VERSION, (r as () => string)())
     if (error) signal('error_click', E, ERROR_RULE_VERSION)
   }
 
@@ -104,9 +105,11 @@ export function trackClicks(
     const at = ctx.now()
     const x = Math.round(e.clientX)
     const y = Math.round(e.clientY)
-    // Keyboard activation (Enter/Space) has no pointer position: skip the geometry checks.
-    const hit = !e.detail && !x && !y ? null : document.elementFromPoint(x, y)
-    // The event may land on an ancestor of what was visibly clicked (browsers skip disabled controls).
+    // Keyboard activation (Enter/Space) has no pointer position: no geometry for it.
+    const pointer = !!(e.detail || x || y)
+    // The event may land on an ancestor of what was visibly clicked (browsers skip disabled controls):
+    // look under the pointer only then, since elementFromPoint forces a layout.
+    const hit = pointer && !t.closest(INTERACTIVE) ? document.elementFromPoint(x, y) : null
     if (hit && t.contains(hit)) t = hit
     const found = t.closest(INTERACTIVE)
     const el = found ?? t
@@ -175,20 +178,23 @@ export function trackClicks(
       // Only where a reaction is expected: clicks on plain text or blank space are not dead clicks.
       (!!found || getComputedStyle(t).cursor === 'pointer')
     selected = false
-    const rect = el.getBoundingClientRect()
-    // Why this click would have no effect, judged now; false when it can never be dead.
+    // Why this click had no effect: asked only for a dead click, when nothing has changed since it.
     const r =
       canDie &&
-      (el.closest('[disabled],[aria-disabled="true"]')
-        ? 'disabled'
-        : noPointer(el)
-          ? 'pointer_events_none'
-          : hit && !el.contains(hit) && !hit.contains(el)
-            ? 'covered'
-            : (rect.width || rect.height) &&
-                (rect.bottom <= 0 || rect.right <= 0 || rect.top >= innerHeight || rect.left >= innerWidth)
-              ? 'off_screen'
-              : 'no_reaction')
+      (() => {
+        const under = hit ?? (pointer ? document.elementFromPoint(x, y) : null)
+        const rect = el.getBoundingClientRect()
+        return el.closest('[disabled],[aria-disabled="true"]')
+          ? 'disabled'
+          : noPointer(el)
+            ? 'pointer_events_none'
+            : under && !el.contains(under) && !under.contains(el)
+              ? 'covered'
+              : (rect.width || rect.height) &&
+                  (rect.bottom <= 0 || rect.right <= 0 || rect.top >= innerHeight || rect.left >= innerWidth)
+                ? 'off_screen'
+                : 'no_reaction'
+      })
     pend.push({ c, r, s: {} })
 
     if (b && (b.el !== el || Math.hypot(x - b.c.x, y - b.c.y) > R.radiusPx || at - b.ts[0]! > R.windowMs))

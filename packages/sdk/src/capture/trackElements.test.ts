@@ -33,7 +33,7 @@ const byId = (id: string) => document.getElementById(id)!
 describe('trackElements', () => {
   const original = globalThis.IntersectionObserver
   beforeEach(() => {
-    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] })
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date', 'setTimeout', 'clearTimeout'] })
     globalThis.IntersectionObserver = FakeIntersectionObserver as unknown as typeof IntersectionObserver
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
     document.body.innerHTML = '<section id="hero" data-sightline-visible></section><div id="plain"></div>'
@@ -70,18 +70,27 @@ describe('trackElements', () => {
     tracker.stop()
   })
 
-  it('should track elements added later and report them when removed, on the next mutation activity', () => {
+  it('should track elements added later and report them when removed, rescanning at most once a second after mutations', () => {
     const { ctx, events } = makeCtx()
     const tracker = trackElements(ctx)
     byId('plain').innerHTML = '<p id="late" data-sightline-visible></p>'
     ctx.activity.notify('mutation') // published by trackMutations
+    ctx.activity.notify('mutation')
+    vi.advanceTimersByTime(0) // the first rescan after start is due at once
     expect(observer!.observed.has(byId('late'))).toBe(true)
     observer!.intersect(byId('late'), 1)
     vi.advanceTimersByTime(2_000)
     byId('plain').remove()
     ctx.activity.notify('mutation')
+    vi.advanceTimersByTime(0) // the last rescan was 2 s ago: this one runs at once
     expect(events).toEqual([expect.objectContaining({ selector: 'p#late', ratio: 1, visibleMs: 2_000 })])
     expect(observer!.observed.size).toBe(1) // only #hero is left
+    document.body.insertAdjacentHTML('beforeend', '<p id="later" data-sightline-visible></p>')
+    ctx.activity.notify('mutation')
+    vi.advanceTimersByTime(999)
+    expect(observer!.observed.has(byId('later'))).toBe(false) // within a second of the last rescan: deferred
+    vi.advanceTimersByTime(1)
+    expect(observer!.observed.has(byId('later'))).toBe(true)
     tracker.stop()
   })
 

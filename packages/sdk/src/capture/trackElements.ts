@@ -21,6 +21,9 @@ interface Seen {
  * report carries only what happened since the previous one, and an element with nothing new is skipped.
  * Without IntersectionObserver, or with an invalid selector, it does nothing.
  */
+/** Rescans for marked elements after DOM changes at most this often. */
+const ELEMENT_RESCAN_MS = 1_000
+
 export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void } {
   const selector = ctx.options.visibleSelector
   const seen = new Map<Element, Seen>()
@@ -57,6 +60,7 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
 
   let io: IntersectionObserver
   let unsubscribe: () => void
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
     io = new IntersectionObserver(
       (entries) => {
@@ -86,9 +90,20 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
       })
     }
     scan(document)
-    // Elements added or removed later are found on the next DOM mutation or navigation (the activity
-    // published by trackMutations and trackPageViews, at most one per 50 ms).
-    unsubscribe = ctx.activity.subscribe((kind) => kind !== 'scroll' && scan(document))
+    // Elements added or removed later are found on the next navigation at once, and after DOM mutations
+    // at most once a second: a full-page querySelectorAll per mutation burst cost hundreds of ms a minute
+    // on a 6,000-element page (bench/sdk-overhead).
+    let last = 0
+    const rescan = () => {
+      timer = undefined
+      last = ctx.now()
+      scan(document)
+    }
+    unsubscribe = ctx.activity.subscribe((kind) => {
+      if (kind === 'navigation') return rescan()
+      if (kind === 'scroll' || timer) return
+      timer = setTimeout(rescan, Math.max(0, last + ELEMENT_RESCAN_MS - ctx.now()))
+    })
   } catch {
     return { stop() {}, flush() {} }
   }
@@ -102,6 +117,7 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
       flush()
       io.disconnect()
       unsubscribe()
+      clearTimeout(timer)
       off()
     },
   }

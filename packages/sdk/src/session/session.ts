@@ -38,6 +38,7 @@ function isLive(s: Session | null, now: number): s is Session {
 export function createSessionStore(storage: Storage | null): SessionStore {
   let memory: Session | null = null
   let lastWrite = 0
+  let lastRead = Number.NEGATIVE_INFINITY
   const read = (): Session | null => {
     try {
       const raw = storage?.getItem(KEY)
@@ -60,7 +61,9 @@ export function createSessionStore(storage: Storage | null): SessionStore {
   }
   return {
     current(now) {
-      const s = read()
+      // Storage is read (and parsed) at most once a second: every event asks, other tabs rarely change it.
+      const s = memory && now - lastRead < 1_000 ? memory : read()
+      lastRead = now
       if (isLive(s, now)) {
         memory = s
         return { session: s, renewed: false }
@@ -71,7 +74,7 @@ export function createSessionStore(storage: Storage | null): SessionStore {
       return { session: fresh, renewed: true }
     },
     touch(now) {
-      const s = read()
+      const s = memory ?? read()
       if (!isLive(s, now)) return
       s.lastActivity = now
       memory = s

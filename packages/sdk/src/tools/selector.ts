@@ -13,11 +13,25 @@ export const testIdOf = (element: Element): string | undefined => {
 /** Ids and classes with 3+ digits in a row are likely generated: not stable. */
 const generated = (s: string) => /\d{3}/.test(s)
 
+/** Selectors are computed once per element (keystrokes and clicks repeat on the same ones). */
+const cache = new WeakMap<Element, string | undefined>()
+
+/** 1-based position among same-tag siblings, or 0 when the element is the only one of its tag. */
+function nthOfType(el: Element): number {
+  let n = 1
+  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === el.tagName) n++
+  if (n > 1) return n
+  for (let s = el.nextElementSibling; s; s = s.nextElementSibling) if (s.tagName === el.tagName) return 1
+  return 0
+}
+
 export function selectorOf(element: Element | null): string | undefined {
+  if (!element) return undefined
+  if (cache.has(element)) return cache.get(element)
   const parts: string[] = []
-  for (let el = element; el && parts.length < 4; el = el.parentElement) {
+  for (let el: Element | null = element; el && parts.length < 4; el = el.parentElement) {
     const tag = el.tagName.toLowerCase()
-    const { id, tagName } = el
+    const { id } = el
     const attr = testAttrOf(el)
     const anchor =
       id && !generated(id)
@@ -30,13 +44,11 @@ export function selectorOf(element: Element | null): string | undefined {
     const classes = [...el.classList]
       .filter((c) => /^[a-zA-Z][\w-]{0,40}$/.test(c) && !generated(c))
       .slice(0, 2)
-    const same = [...(el.parentElement?.children ?? [])].filter((c) => c.tagName === tagName)
-    parts.unshift(
-      tag +
-        classes.map((c) => `.${c}`).join('') +
-        (same.length > 1 ? `:nth-of-type(${same.indexOf(el) + 1})` : ''),
-    )
+    const n = el.parentElement ? nthOfType(el) : 0
+    parts.unshift(tag + classes.map((c) => `.${c}`).join('') + (n ? `:nth-of-type(${n})` : ''))
     if (tag === 'body') break
   }
-  return parts.join(' > ').slice(0, 1024) || undefined
+  const selector = parts.join(' > ').slice(0, 1024) || undefined
+  cache.set(element, selector)
+  return selector
 }
