@@ -16,7 +16,7 @@ const esbuild = createRequire(path.join(sdk, 'package.json'))('esbuild')
 const TARGET = { core: 10 * 1024, replay: 25 * 1024 }
 /**
  * What CI enforces today: a ratchet just above the measured size, so the SDK can only shrink. The core
- * misses its 10 KB target (13.3 KB on 2026-11-22, see docs/benchmarks.md); lower this as it shrinks.
+ * misses its 10 KB target (13,487 bytes on 2026-11-22, see docs/benchmarks.md); lower this as it shrinks.
  */
 const CEILING = { core: 13_600, replay: 25 * 1024 }
 
