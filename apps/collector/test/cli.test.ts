@@ -90,6 +90,8 @@ describe('sightline CLI', () => {
   it('should seed sessions into every recording table and say how many', async () => {
     const { code, stdout, stderr } = await run(['seed', '--sessions', '40', '--days', '2'])
     expect(code).toBe(0)
+    // A second run on the same database adds new sessions (it used to reuse the same ids and fail).
+    expect((await run(['seed', '--sessions', '5', '--days', '2'])).code).toBe(0)
     expect(stdout).toMatch(/^seeded 40 sessions, \d+ events in/)
     expect(stderr).toMatch(/seeding: 40\/40 sessions/)
     for (const table of [

@@ -195,6 +195,21 @@ describe('POST /v1/batch: storing', () => {
     expect(metrics).toMatch(/sightline_scrubbed_values_total\{rule="card"\} [1-9]/)
   })
 
+  it('should create a missing daily partition and store the batch', async () => {
+    const [today] = await h.db.sql<{ name: string }[]>`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'click_events'::regclass
+        and c.relname = 'click_events_p' || to_char(now() at time zone 'utc', 'YYYYMMDD')`
+    expect(today).toBeDefined()
+    await h.db.sql.unsafe(`drop table ${today!.name}`)
+    const batch = makeBatch({}, [{ type: 'click', t: Date.now() - 100, x: 1, y: 2 }])
+    const res = await post(h, batch)
+    expect(res.status).toBe(200)
+    const [n] = await h.db
+      .sql`select count(*)::int as n from click_events where user_session_id = ${batch.sessionId}`
+    expect(n!.n).toBe(1)
+  })
+
   it('should accept the encoding in the query string, so browsers need no preflight', async () => {
     const batch = makeBatch()
     const res = await post(h, gzipSync(JSON.stringify(batch)), { query: '?encoding=gzip' })

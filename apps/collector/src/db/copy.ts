@@ -17,6 +17,17 @@ export function copyValue(value: unknown): string {
   )
 }
 
+/**
+ * COPY … FROM STDIN fed by `source`. postgres.js is patched (patches/postgres@3.4.9.patch) so that an
+ * error PostgreSQL reports after the data (a constraint, a missing partition) fails this stream instead
+ * of leaving the COPY waiting forever.
+ */
+async function copyFrom(sql: Sql, table: string, columns: string[], source: Readable): Promise<void> {
+  const writable =
+    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
+  await pipeline(source, writable)
+}
+
 /** Streams rows into a table with COPY FROM STDIN (text format); the fastest bulk path PostgreSQL has. */
 export async function copyRows(
   sql: Sql,
@@ -25,10 +36,8 @@ export async function copyRows(
   rows: Record<string, unknown>[],
 ): Promise<void> {
   if (rows.length === 0) return
-  const writable =
-    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
   const CHUNK = 500
-  async function* lines() {
+  function* lines() {
     for (let i = 0; i < rows.length; i += CHUNK) {
       let out = ''
       for (const row of rows.slice(i, i + CHUNK))
@@ -36,13 +45,25 @@ export async function copyRows(
       yield out
     }
   }
-  await pipeline(Readable.from(lines()), writable)
+  await copyFrom(sql, table, columns, Readable.from(lines()))
 }
 
-/** COPY of rows already encoded as COPY text lines (each ending in a newline). */
+/** Bytes per socket write of a COPY: each write is a packet on no-delay sockets, so parts are joined. */
+const COPY_WRITE_CHARS = 256 * 1024
+
+/** COPY of rows already encoded as COPY text lines (each ending in a newline), in few large writes. */
 export async function copyText(sql: Sql, table: string, columns: string[], parts: string[]): Promise<void> {
   if (parts.length === 0) return
-  const writable =
-    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
-  await pipeline(Readable.from(parts), writable)
+  function* chunks() {
+    let buffer = ''
+    for (const part of parts) {
+      buffer += part
+      if (buffer.length >= COPY_WRITE_CHARS) {
+        yield buffer
+        buffer = ''
+      }
+    }
+    if (buffer) yield buffer
+  }
+  await copyFrom(sql, table, columns, Readable.from(chunks()))
 }

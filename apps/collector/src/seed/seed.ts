@@ -12,7 +12,7 @@ export interface SeedOptions {
   days: number
   /** Seed into this site; by default a "Seed shop" site (company "Seed company") is created or reused. */
   siteId?: string
-  /** PRNG seed: the same value gives the same data. */
+  /** PRNG seed: the same value gives the same data (and the same session ids). Default: a random one. */
   randomSeed?: number
   /** 'bar' draws a progress bar on stderr, 'lines' prints a line every 10 %, 'none' is silent. */
   progress?: 'bar' | 'lines' | 'none'
@@ -81,7 +81,8 @@ async function createTestRuns(
 /** Fills every session-recording table with realistic generated sessions, via COPY, in chunks. */
 export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now()
-  const rnd = createRandom(options.randomSeed ?? 1)
+  // A fresh seed per run unless one is given: the same seed twice would make the same session ids.
+  const rnd = createRandom(options.randomSeed ?? Math.floor(Math.random() * 2 ** 31))
   const siteId = options.siteId ?? (await seedSite(sql))
   await ensurePartitions(sql, options.days, 1)
   const testRuns = await createTestRuns(sql, siteId, rnd)
