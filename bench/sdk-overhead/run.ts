@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from '@playwright/test'
+import { chromiumPath, LAUNCH_ARGS } from '../../e2e/lib/chromium.js'
 import { loadAssets } from './assets.js'
 import { interact } from './interaction.js'
 import { enablePerformance, heapAfterGc, readTimes, timesBetween } from './metrics.js'
@@ -25,18 +26,9 @@ import { flushExpression, readyCheck, siteKey, VARIANTS, type Variant } from './
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60)
 const REPS = Number(process.env.BENCH_REPS ?? 3)
-const CHROMIUM = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium'
 const TIME_DOMAIN = process.env.BENCH_TIME_DOMAIN === 'timeTicks' ? 'timeTicks' : 'threadTicks'
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 /** Quiet time after the variant reports ready, before the measured interaction. */
 const SETTLE_MS = 1_000
 
@@ -170,7 +162,7 @@ async function main() {
   const revision = sdkRevision()
   const assets = await loadAssets()
   const server = await startServer(assets)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS })
   const load = [loadavg()]
   const runs: RunResult[] = []
   try {
