@@ -6,6 +6,7 @@ const CANARIES = {
   password: 'CANARY-PASSWORD-7c1',
   card: '4111 1111 1111 1111',
   notes: 'CANARY-NOTES-7c1',
+  editor: 'CANARY-EDITOR-7c1',
 }
 
 test.afterAll(() => sql.end())
@@ -32,6 +33,8 @@ test('script tag: a visit on the demo site lands in every session-recording tabl
   await page.fill('#password', CANARIES.password)
   await page.fill('#card', CANARIES.card)
   await page.fill('#notes', CANARIES.notes)
+  await page.click('#editor-inner') // typed two levels below the contenteditable element
+  await page.keyboard.type(CANARIES.editor)
   await page.keyboard.press('Tab')
   await page.mouse.move(50, 50)
   await page.mouse.move(400, 300, { steps: 8 })
@@ -94,6 +97,8 @@ test('script tag: a visit on the demo site lands in every session-recording tabl
     expect({ field, leaked: stored.includes(canary) }).toEqual({ field, leaked: false })
   expect(stored).not.toContain('CANARY-URL-TOKEN')
   expect(stored).not.toContain('CANARY-HIDDEN')
+  expect(stored).not.toContain('CANARY-MASKED-TEXT') // data-sightline-mask
+  expect(stored).not.toContain('CANARY-BLOCKED-TEXT') // data-sightline-block
   expect(pageErrors).toEqual(['boom from the demo'])
 })
 
