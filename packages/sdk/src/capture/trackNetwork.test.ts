@@ -172,6 +172,18 @@ describe('trackNetwork', () => {
     expect(notified).toHaveLength(0)
   })
 
+  it('should capture the site’s own API on the collector origin (a first-party proxy), not the SDK paths', async () => {
+    respondWith(new Response('{}', { status: 200 }))
+    const { events, ctx } = setup()
+    tracker = trackNetwork(ctx)
+    await window.fetch('https://collector.example/api/cart')
+    await window.fetch('https://collector.example/sdk-replay.js')
+    await flush()
+    expect(events.map((e) => (e as { target: string }).target)).toEqual([
+      'https://collector.example/api/cart',
+    ])
+  })
+
   it('should scrub secret query values and resolve relative URLs', async () => {
     respondWith(new Response('', { status: 200 }))
     const { events, ctx } = setup()

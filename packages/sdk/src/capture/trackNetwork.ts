@@ -57,7 +57,12 @@ export function trackNetwork(ctx: CaptureContext): Stoppable {
    */
   const begin = (body: unknown, initiator: 'fetch' | 'xhr', ...[headers, method, rawUrl]: Opened) => {
     const url = new URL(rawUrl, location.href)
-    if (stopped || url.origin === ctx.options.endpoint) return
+    // The SDK's own requests only: a site may serve the collector from its own origin, next to its API.
+    if (
+      stopped ||
+      (url.origin === ctx.options.endpoint && /^\/(v1\/batch|sdk(-replay)?\.js)$/.test(url.pathname))
+    )
+      return
     const href = url.href
     // split() takes a string or a RegExp alike: more than one part means the pattern occurs.
     const d = nd?.urls.some((p) => href.split(p).length > 1)
