@@ -9,8 +9,6 @@ const CANARIES = {
   editor: 'CANARY-EDITOR-7c1',
 }
 
-test.afterAll(() => sql.end())
-
 test('script tag: a visit on the demo site lands in every session-recording table, private and correct', async ({
   page,
 }) => {

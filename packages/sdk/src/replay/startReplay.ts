@@ -19,7 +19,8 @@ function loadRecorder(endpoint: string): Promise<RecorderModule> {
     s.onload = () =>
       w.__sightlineRecorder ? resolve(w.__sightlineRecorder) : reject(new Error('recorder missing'))
     s.onerror = reject
-    document.head.appendChild(s)
+    // Injected before the page is parsed (Playwright init scripts), there may be no <head> yet.
+    ;(document.head ?? document.documentElement).appendChild(s)
   })
 }
 

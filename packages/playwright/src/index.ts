@@ -1,0 +1,1 @@
+export { AttachError, type AttachOptions, attachSightline, type SightlineHandle } from './attach.js'
