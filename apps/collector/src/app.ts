@@ -15,6 +15,7 @@ import { createMetrics, type Metrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { ingestRoutes } from './routes/ingest.js'
 import { sdkRoutes } from './routes/sdk.js'
+import { testRunRoutes } from './routes/testRuns.js'
 
 /** Where `pnpm --filter @sightline/sdk build` writes the script-tag bundles. */
 export const DEFAULT_SDK_DIR = path.join(REPO_ROOT, 'packages/sdk/dist/script')
@@ -96,6 +97,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
   app.route('/', healthRoutes(deps))
   app.route('/', ingestRoutes(deps))
   app.route('/', sdkRoutes(deps))
+  app.route('/', testRunRoutes(deps))
   app.get('/metrics', async (c) => {
     metrics.pool.set(deps.writer.pendingRows())
     metrics.flushesRunning.set(deps.writer.running())

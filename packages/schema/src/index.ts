@@ -1,3 +1,4 @@
 export * from './batch.js'
 export * from './events.js'
 export * from './limits.js'
+export * from './testRun.js'
