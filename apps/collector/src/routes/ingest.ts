@@ -45,7 +45,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void)
   ]).finally(() => clearTimeout(timer))
 }
 
-function keyFrom(req: {
+export function keyFrom(req: {
   header(name: string): string | undefined
   query(name: string): string | undefined
 }): string | undefined {
@@ -53,10 +53,14 @@ function keyFrom(req: {
 }
 
 /** Resolves the site key and checks the Origin; throws the 401/403/503 the request deserves. */
-async function authorize(
+/**
+ * Resolves a public site key for a request (header or query), or throws the 401/403 it deserves, or a
+ * 503 when the database cannot tell within the answer deadline. `action` says what the key is for.
+ */
+export async function requireSiteKey(
   deps: AppDeps,
   secret: string | undefined,
-  origin: string | undefined,
+  action: string,
 ): Promise<ResolvedKey & { siteId: string }> {
   if (!secret)
     throw new ApiError(
@@ -74,7 +78,17 @@ async function authorize(
   if (!key) throw new ApiError(401, 'invalid_key', 'the site key is not valid')
   if (key.revoked) throw new ApiError(401, 'revoked_key', 'the site key was revoked')
   if (key.kind !== 'site' || !key.siteId)
-    throw new ApiError(403, 'wrong_key_kind', `a ${key.kind} key cannot send data: use the site's public key`)
+    throw new ApiError(403, 'wrong_key_kind', `a ${key.kind} key cannot ${action}: use the site's public key`)
+  return key as ResolvedKey & { siteId: string }
+}
+
+/** The site key plus the Origin rules of ingest (see docs/api.md). */
+async function authorize(
+  deps: AppDeps,
+  secret: string | undefined,
+  origin: string | undefined,
+): Promise<ResolvedKey & { siteId: string }> {
+  const key = await requireSiteKey(deps, secret, 'send data')
   if (origin) {
     if (!isOriginAllowed(origin, key.allowedOrigins))
       throw new ApiError(403, 'origin_not_allowed', `origin ${origin} is not allowed for this site`, {
@@ -87,7 +101,7 @@ async function authorize(
       'requests without an Origin header are not allowed for this site key',
     )
   }
-  return key as ResolvedKey & { siteId: string }
+  return key
 }
 
 export function ingestRoutes(deps: AppDeps) {

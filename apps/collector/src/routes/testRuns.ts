@@ -2,6 +2,7 @@ import { TestRunInput } from '@sightline/schema'
 import { Hono } from 'hono'
 import type { AppDeps } from '../app.js'
 import { ApiError } from '../errors.js'
+import { keyFrom, requireSiteKey } from './ingest.js'
 
 /**
  * `POST /v1/test-runs`: creates a `test_runs` row for the site of the key, so that automated sessions
@@ -10,14 +11,7 @@ import { ApiError } from '../errors.js'
  */
 export function testRunRoutes(deps: AppDeps) {
   return new Hono().post('/v1/test-runs', async (c) => {
-    const secret = c.req.header('x-sightline-key') ?? c.req.query('key')
-    if (!secret)
-      throw new ApiError(401, 'missing_key', 'a site key is required: send it in the X-Sightline-Key header')
-    const key = await deps.keys.resolve(secret)
-    if (!key) throw new ApiError(401, 'invalid_key', 'the site key is not valid')
-    if (key.revoked) throw new ApiError(401, 'revoked_key', 'the site key was revoked')
-    if (key.kind !== 'site' || !key.siteId)
-      throw new ApiError(403, 'wrong_key_kind', `a ${key.kind} key cannot create test runs`)
+    const key = await requireSiteKey(deps, keyFrom(c.req), 'create test runs')
     if (!key.allowAutomation)
       throw new ApiError(403, 'automation_not_allowed', 'this site key does not allow automation')
     const text = await c.req.text()
