@@ -1,7 +1,8 @@
 // SDK size budget (issue 4): the core (all capture + web-vitals + delivery, no replay) ≤ 10 KB gzip and the
 // replay chunk ≤ 25 KB gzip. Measures the script-tag files and the ESM entry bundled and minified with
-// esbuild (ES2020), as a site's own bundler would. `--modules` prints each module's minified bytes in the
-// core; `--no-build` measures the current dist/ (and the sources, for the ESM and module figures).
+// esbuild (ES2022, the build target), as a site's own bundler would. `--modules` prints what each source file
+// weighs in the served core (minified bytes, and the gzip bytes its removal would save); `--no-build` measures
+// the current dist/ (and the sources, for the ESM figures).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -15,10 +16,17 @@ const esbuild = createRequire(path.join(sdk, 'package.json'))('esbuild')
 /** The issue's targets (gzip). */
 const TARGET = { core: 10 * 1024, replay: 25 * 1024 }
 /**
- * What CI enforces today: a ratchet just above the measured size, so the SDK can only shrink. The core
- * misses its 10 KB target (13,487 bytes on 2026-11-22, see docs/benchmarks.md); lower this as it shrinks.
+ * What CI enforces today: a ratchet just above each measured size, so the SDK can only shrink. The core
+ * misses its 10 KB target (on 2026-11-22: script tag 13,177 bytes, ESM entry 13,454; see docs/benchmarks.md
+ * and ADR 0008); lower these as it shrinks. The ESM entry is larger: a site's bundler does not shorten the
+ * SDK's internal property names (vite.script.config.ts does, for the script tag).
  */
-const CEILING = { core: 13_600, replay: 25 * 1024 }
+const CEILING = {
+  'core script': 13_200,
+  'core esm': 13_500,
+  'replay script': 25 * 1024,
+  'replay esm': 25 * 1024,
+}
 
 if (!process.argv.includes('--no-build')) {
   const r = spawnSync('pnpm', ['--filter', '@sightline/sdk', 'build'], {
@@ -39,7 +47,7 @@ const bundle = (entry, external = []) =>
     bundle: true,
     minify: true,
     format: 'esm',
-    target: 'es2020',
+    target: 'es2022',
     write: false,
     external,
     define: { __SIGHTLINE_SCRIPT__: 'false' },
@@ -50,31 +58,31 @@ const rows = [
   [
     'core: script tag (dist/script/sdk.js)',
     sizes(readFileSync(path.join(sdk, 'dist/script/sdk.js'))),
-    'core',
+    'core script',
   ],
   [
     'core: ESM entry, bundled + minified',
     sizes(Buffer.from(bundle(path.join(sdk, 'src/index.ts'), ['./recorder.js']))),
-    'core',
+    'core esm',
   ],
   [
     'replay: script tag (dist/script/sdk-replay.js)',
     sizes(readFileSync(path.join(sdk, 'dist/script/sdk-replay.js'))),
-    'replay',
+    'replay script',
   ],
   [
     'replay: ESM recorder, bundled + minified',
     sizes(Buffer.from(bundle(path.join(sdk, 'src/replay/recorder.ts')))),
-    'replay',
+    'replay esm',
   ],
 ]
 let over = 0
 console.log(
   `${'bundle'.padEnd(48)} ${'raw'.padStart(8)} ${'gzip'.padStart(8)} ${'brotli'.padStart(8)}   target / CI ceiling (gzip)`,
 )
-for (const [name, s, kind] of rows) {
-  const target = TARGET[kind]
-  const ceiling = CEILING[kind]
+for (const [name, s, row] of rows) {
+  const target = TARGET[row.split(' ')[0]]
+  const ceiling = CEILING[row]
   if (s.gzip > ceiling) over++
   const verdict =
     s.gzip > ceiling
@@ -87,26 +95,52 @@ for (const [name, s, kind] of rows) {
   )
 }
 if (process.argv.includes('--modules')) {
-  // Each module's bytes inside the minified script-tag core (esbuild metafile): what to cut, precisely.
-  const r = esbuild.buildSync({
-    entryPoints: [path.join(sdk, 'src/script.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2020',
-    write: false,
-    metafile: true,
-    define: { __SIGHTLINE_SCRIPT__: 'true' },
-    logLevel: 'silent',
-  })
-  const inputs = Object.values(r.metafile.outputs)[0].inputs
-  console.log(
-    `\ncore modules, minified bytes in the bundle (gzip of the whole: ${gzipSync(r.outputFiles[0].contents, { level: 9 }).length}):`,
-  )
-  for (const [file, v] of Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
-    console.log(
-      `${String(v.bytesInOutput).padStart(6)}  ${file.replace(/^.*node_modules\//, '').replace(/^.*packages\/sdk\//, '')}`,
-    )
+  // What each source file weighs inside the served core, from its source map: minified bytes, and gzip bytes
+  // saved if that file's code were gone (gzip of the whole minus gzip without it), which is what a cut buys.
+  const code = readFileSync(path.join(sdk, 'dist/script/sdk.js'), 'utf8')
+  const map = JSON.parse(readFileSync(path.join(sdk, 'dist/script/sdk.js.map'), 'utf8'))
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  const owner = new Int32Array(code.length).fill(-1)
+  let lineAt = 0
+  let source = 0
+  let mark = 0
+  let last = -1
+  for (const line of map.mappings.split(';')) {
+    let col = 0
+    for (const seg of line.split(',')) {
+      const v = []
+      for (let i = 0, shift = 0, acc = 0; i < seg.length; i++) {
+        const d = B64.indexOf(seg[i])
+        acc += (d & 31) << shift
+        shift += 5
+        if (!(d & 32)) {
+          v.push(acc & 1 ? -(acc >>> 1) : acc >>> 1)
+          acc = shift = 0
+        }
+      }
+      if (!v.length) continue
+      col += v[0]
+      owner.fill(last, mark, lineAt + col)
+      mark = lineAt + col
+      if (v.length >= 4) source += v[1]
+      last = v.length >= 4 ? source : -1
+    }
+    lineAt = code.indexOf('\n', lineAt) + 1 || code.length
   }
+  owner.fill(last, mark, code.length)
+  const whole = gzipSync(code, { level: 9 }).length
+  const rows = [...new Set(owner)].map((f) => {
+    let kept = ''
+    let bytes = 0
+    for (let i = 0; i < code.length; i++) owner[i] === f ? bytes++ : (kept += code[i])
+    const name =
+      f < 0 ? '(wrapper)' : map.sources[f].replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '')
+    return [whole - gzipSync(kept, { level: 9 }).length, bytes, name]
+  })
+  console.log(
+    `\ncore (dist/script/sdk.js, gzip ${whole}) by source: gzip bytes saved without it, minified bytes`,
+  )
+  for (const [g, bytes, name] of rows.sort((a, b) => b[0] - a[0]))
+    console.log(`${String(g).padStart(6)} ${String(bytes).padStart(7)}  ${name}`)
 }
 process.exit(over ? 1 : 0)

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   define: { __SIGHTLINE_SCRIPT__: 'false' },
   build: {
-    target: 'es2020',
+    target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,

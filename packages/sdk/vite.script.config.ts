@@ -6,10 +6,19 @@ import { defineConfig } from 'vite'
  */
 const replay = process.env.SIGHTLINE_ENTRY === 'replay'
 
+/**
+ * Property names the core's minifier shortens (≈ 140 B gzip): only names that live and die inside sdk.js.
+ * Never a host API, wire-format or persisted field (events, envelope, outbox items, the session record),
+ * public API (`flush`, `stop`, options) or what crosses to sdk-replay.js (`now`, `pageUrl`, `emitReplay`,
+ * `options`, `startRecorder`). `reportAllChanges`, `firstHiddenTime` and `onHidden` are web-vitals' own.
+ */
+const INTERNAL_PROPS =
+  /^(activity|notify|subscribe|maxEvents|maxBytes|intervalMs|envelope|nextSeq|onBatch|addJson|lastId|persist|onRejected|isOnline|kick|whenDelivered|trustedOnly|current|touch|renewed|sel|since|sent|cur|reportAllChanges|firstHiddenTime|onHidden)$/
+
 export default defineConfig({
   define: { __SIGHTLINE_SCRIPT__: 'true' },
   build: {
-    target: 'es2020',
+    target: 'es2022',
     outDir: 'dist/script',
     emptyOutDir: false,
     sourcemap: true,
@@ -19,5 +28,6 @@ export default defineConfig({
       name: replay ? 'sightlineReplay' : 'sightlineSdk',
       fileName: () => (replay ? 'sdk-replay.js' : 'sdk.js'),
     },
+    rolldownOptions: replay ? {} : { output: { minify: { mangleProps: { include: INTERNAL_PROPS } } } },
   },
 })

@@ -24,20 +24,24 @@ function start(options: InitOptions) {
 
 function boot() {
   if (window.sightline) return
-  if (window.__sightlineOptions) return start(window.__sightlineOptions)
+  // Injected into every frame: one without an address of its own (about:blank, srcdoc) is part of its
+  // parent's page, like the helper iframe rrweb creates and removes; recording it would add a page view.
+  if (window.__sightlineOptions)
+    return /^https?:$/.test(location.protocol) && start(window.__sightlineOptions)
   const script = document.currentScript as HTMLScriptElement | null
   if (!script) return
   const d = script.dataset
-  const options: InitOptions = {
+  // An absent or empty attribute leaves the option to its default (undefined); "false" turns a flag off.
+  const flag = (v?: string) => (v ? v !== 'false' : undefined)
+  start({
     siteKey: d.siteKey ?? '',
     endpoint: d.endpoint ?? new URL(script.src, location.href).origin,
-  }
-  if (d.privacy) options.privacy = d.privacy as 'default' | 'strict'
-  if (d.replay) options.replay = d.replay !== 'false'
-  if (d.sampleRate) options.sampleRate = Number(d.sampleRate)
-  if (d.waitForConsent) options.waitForConsent = d.waitForConsent !== 'false'
-  if (d.testRunId) options.testRunId = d.testRunId
-  start(options)
+    privacy: d.privacy || undefined,
+    replay: flag(d.replay),
+    sampleRate: d.sampleRate ? Number(d.sampleRate) : undefined,
+    waitForConsent: flag(d.waitForConsent),
+    testRunId: d.testRunId || undefined,
+  } as InitOptions)
 }
 
 boot()

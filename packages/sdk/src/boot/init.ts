@@ -16,7 +16,7 @@ import { BATCH_MAX_BYTES, BATCH_MAX_EVENTS, FLUSH_INTERVAL_MS, OUTBOX_MAX_BYTES 
 import { startReplay } from '../replay/startReplay.js'
 import { createSessionStore, isSampled, type Session, usableStorage, uuid } from '../session/session.js'
 import { createActivity } from '../tools/activity.js'
-import { monitor } from '../tools/monitor.js'
+import { guard, monitor } from '../tools/monitor.js'
 import { scrubUrl } from '../tools/urlUtils.js'
 import { createBatcher, type Envelope } from '../transport/batcher.js'
 import { createOutbox } from '../transport/outbox.js'
@@ -125,17 +125,24 @@ export function init(input: InitOptions): Sightline {
     sessions.touch(t)
     return true
   }
-  const emit = monitor((event: SightlineEvent) => {
+  const emit = guard((event: SightlineEvent) => {
     if (!accept()) return
     if (event.type === 'replay') replay.add(event)
-    else events.add(event)
+    else {
+      events.add(event)
+      // A test harness (@sightline/playwright) may listen; sites never define it. Asked as an own property
+      // of window: a plain lookup of a missing name goes through the window's named-element search.
+      if (Object.hasOwn(window, '__sightlineTap'))
+        (window as { __sightlineTap?: (e: SightlineEvent) => void }).__sightlineTap?.(event)
+    }
     reportDrops()
   })
-  const emitReplay = monitor((json: string) => {
+  const emitReplay = guard((json: string) => {
     if (accept()) replay.addJson(json)
   })
   function reportDrops() {
-    for (const category of ['event', 'replay'] as const) {
+    for (const k in dropped) {
+      const category = k as keyof typeof dropped
       if (dropped[category])
         events.add({
           type: 'drop',

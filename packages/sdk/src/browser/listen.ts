@@ -1,14 +1,12 @@
-import { monitor } from '../tools/monitor.js'
+import { guard } from '../tools/monitor.js'
 
-/** addEventListener, passive and monitored, returning the function that removes it. */
-export function listen<K extends string>(
-  target: EventTarget,
-  type: K,
-  handler: (event: Event) => void,
-  options: { capture?: boolean; passive?: boolean } = {},
-): () => void {
-  const guarded = monitor(handler)
-  const opts = { capture: options.capture ?? true, passive: options.passive ?? true }
+/**
+ * addEventListener, monitored, passive and in the capture phase (so it sees events the page stops from
+ * propagating); returns the function that removes it.
+ */
+export function listen(target: EventTarget, type: string, handler: (event: Event) => void): () => void {
+  const guarded = guard(handler)
+  const opts = { capture: true, passive: true }
   target.addEventListener(type, guarded, opts)
   return () => target.removeEventListener(type, guarded, opts)
 }

@@ -107,9 +107,12 @@ export function trackClicks(
     const y = Math.round(e.clientY)
     // Keyboard activation (Enter/Space) has no pointer position: no geometry for it.
     const pointer = !!(e.detail || x || y)
-    // The event may land on an ancestor of what was visibly clicked (browsers skip disabled controls):
-    // look under the pointer only then, since elementFromPoint forces a layout.
-    const hit = pointer && !t.closest(INTERACTIVE) ? document.elementFromPoint(x, y) : null
+    // The event lands on an ancestor of what was visibly clicked when that is a disabled control (browsers
+    // skip them): look under the pointer only then, since elementFromPoint forces a layout.
+    const hit =
+      pointer && !t.closest(INTERACTIVE) && t.querySelector(':disabled')
+        ? document.elementFromPoint(x, y)
+        : null
     if (hit && t.contains(hit)) t = hit
     const found = t.closest(INTERACTIVE)
     const el = found ?? t
@@ -204,13 +207,15 @@ export function trackClicks(
     // Until it is a rage incident, a burst keeps only the clicks of the last window.
     if (b.ts.length <= R.count) b.ts = b.ts.filter((s) => at - s <= R.windowMs)
     setTimeout(tick, W)
-    setTimeout(tick, R.windowMs)
+    if (R.windowMs !== W) setTimeout(tick, R.windowMs)
   }
 
   const offs = [
     listen(document, 'click', onClick),
-    listen(document, 'selectionchange', () => {
-      if (getSelection()?.isCollapsed === false) {
+    // A text field's selection changes target the field and always read as collapsed (reading it forced a
+    // layout after every keystroke); once a selection counts, later changes add nothing until the next click.
+    listen(document, 'selectionchange', (e) => {
+      if (!selected && e.target === document && getSelection()?.isCollapsed === false) {
         selected = true
         b = undefined
         const now = ctx.now()

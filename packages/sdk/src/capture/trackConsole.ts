@@ -1,5 +1,6 @@
 import { CONSOLE_MAX_CHARS } from '../constants.js'
 import { monitor } from '../tools/monitor.js'
+import { patch } from '../tools/patch.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
 const LEVELS = ['debug', 'log', 'info', 'warn', 'error', 'trace'] as const
@@ -71,24 +72,17 @@ export function trackConsole(ctx: CaptureContext): Stoppable {
     ctx.emit({ type: 'console', t: ctx.now(), url: ctx.pageUrl(), level, ...serializeArgs(args) })
   })
 
-  const undo = LEVELS.map((level) => {
-    const original = c[level]
-    const wrapper: ConsoleFn = function (this: unknown, ...args) {
-      const result = original.apply(this, args)
-      // A console call made while we serialise or emit (a getter, a listener) is not captured again.
+  // The original runs first; a console call made while we serialise or emit (a getter, a listener) is not
+  // captured again.
+  const undo = LEVELS.map((level) =>
+    patch(c, level, (_, args) => () => {
       if (!busy && !stopped) {
         busy = true
         capture(level, args)
         busy = false
       }
-      return result
-    }
-    c[level] = wrapper
-    // Someone may have wrapped our wrapper since: leave theirs in place (ours now passes through).
-    return () => {
-      if (c[level] === wrapper) c[level] = original
-    }
-  })
+    }),
+  )
 
   return {
     stop() {

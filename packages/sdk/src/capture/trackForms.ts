@@ -58,8 +58,16 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
     })
   })
 
+  /**
+   * The field of the last input event handled in full while its trailing send is pending: its next input
+   * events (typing) change nothing and return at once. Any other event handled clears it.
+   */
+  let hot: EventTarget | undefined
+
   const offs = ['focusin', 'input', 'change', 'focusout', 'invalid', 'submit'].map((type) =>
     listen(document, type, ({ target }) => {
+      if (type === 'input' && target === hot && timer) return
+      hot = undefined
       const el = target as HTMLInputElement
       if (el.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       if (type === 'submit') {
@@ -85,6 +93,7 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
         }
         // Leading edge (after 0 ms), then at most one per second, the last one trailing.
         timer ||= setTimeout(settle, inputAt + 1_000 - now)
+        hot = el
         return
       }
       settle()
@@ -109,6 +118,7 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
   return {
     /** `exit`: the page is being left (pagehide), so started, unsubmitted forms are abandoned. */
     flush(exit) {
+      hot = undefined
       settle()
       if (!exit) return
       for (const last of started.values()) send('abandon', last)

@@ -19,15 +19,26 @@ const MODIFIER = /^(Shift|Control|Alt|AltGraph|Meta|OS|Hyper|Super|Fn|Symbol|\w+
  * - A run of 'Character' keys on the same element is one event; any other key ends the run.
  */
 export function trackKeys(ctx: CaptureContext): Stoppable {
+  /** The element of the current run of 'Character' keys, and the target of its events. */
   let run: Element | undefined
+  let runTarget: EventTarget | null | undefined
 
   return {
     stop: listen(document, 'keydown', (event) => {
       const e = event as KeyboardEvent
+      const key = e.key ?? ''
+      // Typing: one more plain character on the target of the current run changes nothing. Checked first and
+      // with few reads, since this runs for every keystroke (each DOM read costs the page here).
+      if (
+        e.target === runTarget &&
+        key !== ' ' &&
+        !(e.ctrlKey || e.metaKey || e.altKey) &&
+        [...key].length === 1
+      )
+        return
       const el = e.composedPath()[0] as HTMLElement | undefined
       if (e.repeat || el?.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       const inField = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable
-      const key = e.key ?? ''
       let k = (
         key === ' '
           ? 'Space'
@@ -52,7 +63,8 @@ export function trackKeys(ctx: CaptureContext): Stoppable {
       if (k === 'Character') {
         if (run === el) return
         run = el
-      } else run = undefined
+        runTarget = e.target
+      } else run = runTarget = undefined
       ctx.emit({
         type: 'key',
         t: ctx.now(),

@@ -1,5 +1,7 @@
 import { NETWORK_BODY_MAX_CHARS } from '../constants.js'
+import { byteLength } from '../tools/bytes.js'
 import { monitor } from '../tools/monitor.js'
+import { patch } from '../tools/patch.js'
 import { scrubUrl } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
@@ -76,7 +78,7 @@ export function trackNetwork(ctx: CaptureContext): Stoppable {
       initiator,
     }
     if (typeof body === 'string') {
-      e.requestBytes = new Blob([body]).size
+      e.requestBytes = byteLength(body)
       if (bodies) e.requestBody = redactBody(body)
     }
     if (d) e.requestHeaders = redactHeaders(headers)
@@ -99,77 +101,61 @@ export function trackNetwork(ctx: CaptureContext): Stoppable {
     })
   }
 
-  /**
-   * Wraps `o[k]` until stop (unless someone wrapped it again since): `before` runs, monitored, with the
-   * call's `this` and arguments, and may return a function that is handed the original's result.
-   */
-  const hook = <A extends unknown[]>(
-    // biome-ignore lint/suspicious/noExplicitAny: patches browser globals of different shapes
-    o: any,
-    k: string,
-    before: (self: XMLHttpRequest, ...args: A) => ((result: Promise<Response>) => void) | undefined,
-  ) => {
-    const orig = o[k]
-    const pre = monitor(before)
-    const w = function (this: XMLHttpRequest, ...args: A) {
-      const after = pre(this, ...args)
-      const result = orig.apply(this, args)
-      after?.(result)
-      return result
-    }
-    o[k] = w
-    undo.push(() => {
-      if (o[k] === w) o[k] = orig
-    })
-  }
-
   // fetch: the caller gets the very promise fetch returned; the body is read only from a clone, with details on.
   // A Request input has url/method/headers; a string or URL has none of them.
-  hook(window, 'fetch', (_, input: RequestInfo | URL, init?: RequestInit) => {
-    const q = input as Partial<Request>
-    const f = begin(
-      init?.body,
-      'fetch',
-      init?.headers ?? q.headers,
-      init?.method ?? q.method,
-      q.url ?? (input as URL),
-    )
-    return (
-      f &&
-      ((p) =>
-        p.then(
-          monitor((res: Response) => {
-            const send = f(res.status, res.headers)
-            send && (res.bodyUsed ? send() : res.clone().text().then(send, send))
-          }),
-          (err) => f(0, new Headers(), err),
-        ))
-    )
-  })
+  undo.push(
+    patch(window, 'fetch', (_, [input, init]: [RequestInfo | URL, RequestInit?]) => {
+      const q = input as Partial<Request>
+      const f = begin(
+        init?.body,
+        'fetch',
+        init?.headers ?? q.headers,
+        init?.method ?? q.method,
+        q.url ?? (input as URL),
+      )
+      return (
+        f &&
+        ((p: Promise<Response>) =>
+          p.then(
+            monitor((res: Response) => {
+              const send = f(res.status, res.headers)
+              send && (res.bodyUsed ? send() : res.clone().text().then(send, send))
+            }),
+            (err) => f(0, new Headers(), err),
+          ))
+      )
+    }),
+  )
 
   // XMLHttpRequest: open records method and URL, setRequestHeader the headers, send starts the clock.
   const opened = new WeakMap<XMLHttpRequest, Opened>()
   const proto = XMLHttpRequest.prototype
-  hook(proto, 'open', (xhr, ...args: unknown[]) => {
-    opened.set(xhr, [new Headers(), ...(args as [string, string])])
-  })
-  hook(proto, 'setRequestHeader', (xhr, name: string, value: string) => {
-    ;(opened.get(xhr)?.[0] as Headers | undefined)?.append(name, value)
-  })
-  hook(proto, 'send', (xhr, body: unknown) => {
-    const o = opened.get(xhr)
-    const f = o && begin(body, 'xhr', ...o)
-    if (!f) return
-    const done = monitor((ev: Event) => {
-      for (const t of XHR_ENDS) xhr.removeEventListener(t, done)
-      const h = new Headers()
-      for (const [, k, v] of xhr.getAllResponseHeaders().matchAll(/(.+?): (.*)/g))
-        h.append(k as string, v as string)
-      // `response` is the text for responseType "" and "text"; send() skips the others (json, blob…).
-      f(xhr.status, h, ev.type === 'load' ? '' : `XMLHttpRequest ${ev.type}`)?.(xhr.response)
-    })
-    for (const t of XHR_ENDS) xhr.addEventListener(t, done)
-  })
+  undo.push(
+    patch(proto, 'open', (xhr, args: [string, string]) => {
+      opened.set(xhr, [new Headers(), ...args])
+    }),
+  )
+  undo.push(
+    patch(proto, 'setRequestHeader', (xhr, [name, value]: [string, string]) => {
+      ;(opened.get(xhr)?.[0] as Headers | undefined)?.append(name, value)
+    }),
+  )
+  undo.push(
+    patch(proto, 'send', (xhr: XMLHttpRequest, [body]: [unknown]) => {
+      const o = opened.get(xhr)
+      const f = o && begin(body, 'xhr', ...o)
+      if (!f) return
+      const done = monitor((ev: Event) => {
+        for (const t of XHR_ENDS) xhr.removeEventListener(t, done)
+        const h = new Headers()
+        for (const [, k, v] of xhr.getAllResponseHeaders().matchAll(/(.+?): (.*)/g))
+          h.append(k as string, v as string)
+        // `response` is the text for responseType "" and "text"; send() skips the others (json, blob…).
+        f(xhr.status, h, ev.type === 'load' ? '' : `XMLHttpRequest ${ev.type}`)?.(xhr.response)
+      })
+      for (const t of XHR_ENDS) xhr.addEventListener(t, done)
+    }),
+  )
 
   return {
     stop() {

@@ -1,5 +1,6 @@
 import { listen } from '../browser/listen.js'
 import { monitor } from '../tools/monitor.js'
+import { patch } from '../tools/patch.js'
 import { scrubUrl } from '../tools/urlUtils.js'
 import type { CaptureContext, SightlineEvent, Stoppable } from '../types.js'
 
@@ -40,22 +41,10 @@ export function trackPageViews(ctx: CaptureContext): Stoppable {
     ?.type
   view(/^(reload|back_forward|prerender)$/.test(type!) ? (type as Nav) : 'load', scrubUrl(document.referrer))
 
-  /** Wraps history[method]; the returned function restores it if still ours (a later wrapper keeps working: ours is inert). */
-  const wrap = (method: 'pushState' | 'replaceState') => {
-    const original = history[method]
-    const ours: History['pushState'] = function (this: History, ...args) {
-      const result = original.apply(this, args)
-      onChange()
-      return result
-    }
-    history[method] = ours
-    return () => {
-      if (history[method] === ours) history[method] = original
-    }
-  }
   const offs = [
-    wrap('pushState'),
-    wrap('replaceState'),
+    // history.pushState/replaceState: ours runs after the original (a later wrapper of someone else keeps working).
+    patch(history, 'pushState', () => onChange),
+    patch(history, 'replaceState', () => onChange),
     listen(window, 'popstate', onChange),
     listen(window, 'hashchange', onChange),
   ]

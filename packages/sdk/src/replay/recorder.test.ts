@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { recordOptions } from './recorder.js'
+import { recordOptions, scrubRecordJson } from './recorder.js'
 
 describe('recordOptions', () => {
   it('should mask every input type, block hidden inputs and marked elements, and mask contenteditable', () => {
@@ -25,5 +25,32 @@ describe('recordOptions', () => {
     expect(document.querySelector('video')!.matches(o.blockSelector)).toBe(true)
     expect(document.querySelector('p')!.matches(o.maskTextSelector)).toBe(true)
     expect(o.maskTextFn('Secret words')).toBe('****** *****')
+  })
+})
+
+describe('scrubRecordJson', () => {
+  it('should redact secret URL values in the page address and in link attributes of records', () => {
+    const meta = JSON.stringify({
+      type: 4,
+      data: { href: 'https://a.example/?token=T1&page=2#access_token=T2' },
+    })
+    expect(scrubRecordJson(meta)).toBe(
+      JSON.stringify({
+        type: 4,
+        data: { href: 'https://a.example/?token=[redacted]&page=2#access_token=[redacted]' },
+      }),
+    )
+    const link = JSON.stringify({
+      tagName: 'a',
+      attributes: { href: '/reset?reset_token=T3&lang=en', title: 'a=b' },
+    })
+    expect(scrubRecordJson(link)).toBe(
+      JSON.stringify({
+        tagName: 'a',
+        attributes: { href: '/reset?reset_token=[redacted]&lang=en', title: 'a=b' },
+      }),
+    )
+    const plain = JSON.stringify({ attributes: { href: '/products?page=2&sort=price', style: 'color:red;' } })
+    expect(scrubRecordJson(plain)).toBe(plain)
   })
 })

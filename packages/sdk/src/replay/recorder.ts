@@ -1,6 +1,7 @@
 import { record } from '@rrweb/record'
 import { CHECKOUT_EVERY_MS, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
 import { monitor } from '../tools/monitor.js'
+import { SECRET_PARAM } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
 const ALL_INPUT_TYPES = [
@@ -46,6 +47,19 @@ export function recordOptions(privacy: 'default' | 'strict') {
   }
 }
 
+const URL_PARAM = /([?&#;])([^=&#"\\\s]+)=([^&#"\\\s]*)/g
+
+/**
+ * A record's JSON with secret-looking query and fragment values redacted wherever a URL sits in it (the
+ * meta record's page address, link and image attributes), as scrubUrl does for the SDK's own events.
+ */
+export const scrubRecordJson = (json: string): string =>
+  json.includes('=')
+    ? json.replace(URL_PARAM, (m, sep: string, name: string, value: string) =>
+        value && value !== '[redacted]' && SECRET_PARAM.test(name) ? `${sep}${name}=[redacted]` : m,
+      )
+    : json
+
 export interface RecorderModule {
   startRecorder(ctx: CaptureContext): Stoppable & { flush(): void }
 }
@@ -77,7 +91,7 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
   const drain = monitor(() => {
     scheduled = false
     for (const r of pending) {
-      const json = JSON.stringify(r)
+      const json = scrubRecordJson(JSON.stringify(r))
       if (!parts.length) firstAt = r.timestamp
       parts.push(json)
       bytes += json.length

@@ -19,8 +19,9 @@ function loadRecorder(endpoint: string): Promise<RecorderModule> {
     s.onload = () =>
       w.__sightlineRecorder ? resolve(w.__sightlineRecorder) : reject(new Error('recorder missing'))
     s.onerror = reject
-    // Injected before the page is parsed (Playwright init scripts), there may be no <head> yet.
-    ;(document.head ?? document.documentElement).appendChild(s)
+    // Injected before the page is parsed (Playwright init scripts), there is no element yet: wait for the parser.
+    const add = () => (document.head ?? document.documentElement)?.appendChild(s)
+    if (!add()) document.addEventListener('readystatechange', add, { once: true })
   })
 }
 

@@ -15,5 +15,19 @@ export function monitor<A extends unknown[], R>(fn: (...args: A) => R): (...args
   }
 }
 
+/**
+ * monitor() for callbacks of one argument that return nothing (event listeners, emit): no rest array and
+ * no apply per call, on the paths that run for every event.
+ */
+export function guard<A>(fn: (a: A) => unknown): (a: A) => void {
+  return (a) => {
+    try {
+      fn(a)
+    } catch {
+      internalErrors++
+    }
+  }
+}
+
 /** How many SDK callbacks threw (exposed for tests and for a future self-telemetry event). */
 export const getInternalErrorCount = () => internalErrors

@@ -31,11 +31,17 @@ export function visibleText(element: Element, level: PrivacyLevel, max = 100): s
   )
     return
   const walker = document.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */)
-  let raw = ''
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  // Whitespace is collapsed as the text grows, and the walk stops once it is longer than `max` (a click on
+  // <body> would otherwise read the whole page's text).
+  let text = ''
+  for (let n = walker.nextNode(); n && text.length <= max; n = walker.nextNode()) {
     const p = n.parentElement!
     if (!p.closest(`[${BLOCK_ATTR}],textarea`))
-      raw += level === 'strict' || isMarked(p, MASK_ATTR) ? n.nodeValue!.replace(/\S/g, '*') : n.nodeValue
+      text = (
+        text + (level === 'strict' || isMarked(p, MASK_ATTR) ? n.nodeValue!.replace(/\S/g, '*') : n.nodeValue)
+      )
+        .replace(/\s+/g, ' ')
+        .trimStart()
   }
-  return raw.replace(/\s+/g, ' ').trim().slice(0, max) || undefined
+  return text.trim().slice(0, max) || undefined
 }

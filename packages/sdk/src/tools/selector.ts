@@ -16,12 +16,17 @@ const generated = (s: string) => /\d{3}/.test(s)
 /** Selectors are computed once per element (keystrokes and clicks repeat on the same ones). */
 const cache = new WeakMap<Element, string | undefined>()
 
-/** 1-based position among same-tag siblings, or 0 when the element is the only one of its tag. */
+/**
+ * 1-based position among same-tag siblings, or 0 when the element is the only one of its tag. Compares
+ * localName (the type `:nth-of-type` counts by), which reads faster than tagName: a card in a grid of
+ * 1,000 walks them all.
+ */
 function nthOfType(el: Element): number {
+  const tag = el.localName
   let n = 1
-  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === el.tagName) n++
+  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) if (s.localName === tag) n++
   if (n > 1) return n
-  for (let s = el.nextElementSibling; s; s = s.nextElementSibling) if (s.tagName === el.tagName) return 1
+  for (let s = el.nextElementSibling; s; s = s.nextElementSibling) if (s.localName === tag) return 1
   return 0
 }
 

@@ -2,7 +2,7 @@
  * Secret-looking query and fragment values are replaced before a URL leaves the browser
  * (the collector scrubs again, see apps/collector/src/ingest/scrub.ts).
  */
-const SECRET_PARAM =
+export const SECRET_PARAM =
   /pass|pwd|secret|token|api[-_]?key|auth|session|sig|otp|credential|private|^(?:code|key|email|sid)$/i
 
 export function scrubUrl(url: string): string {

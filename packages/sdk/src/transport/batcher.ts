@@ -53,6 +53,5 @@ export function createBatcher(o: BatcherOptions) {
     /** An event already serialised (replay segments). */
     addJson,
     flush,
-    size: () => parts.length,
   }
 }

@@ -1,4 +1,5 @@
 import { EXIT_BUDGET_BYTES, RETRY_BASE_MS, RETRY_MAX_MS } from '../constants.js'
+import { byteLength } from '../tools/bytes.js'
 import { monitor } from '../tools/monitor.js'
 import { gzip } from './compress.js'
 import type { Outbox, Payload } from './outbox.js'
@@ -12,7 +13,7 @@ export interface SenderDeps {
   onRejected(p: Payload, status: number): void
   fetch?: typeof fetch
   /** gzip by default (CompressionStream); tests inject a deterministic one. */
-  compress?: (text: string) => Promise<Blob | null>
+  compress?: (text: string) => Promise<BodyInit | null>
   /** navigator.onLine by default (only an explicit false means offline). */
   isOnline?: () => boolean
 }
@@ -47,7 +48,6 @@ export function createSender(deps: SenderDeps) {
     ...(keepalive ? { keepalive } : {}),
   })
   let busy = false
-  let stopped = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let waiters: [id: number, resolve: () => void][] = []
   /** Payloads handed to keepalive requests at exit and not answered yet. */
@@ -83,7 +83,7 @@ export function createSender(deps: SenderDeps) {
     busy = true
     try {
       for (;;) {
-        const p = stopped ? undefined : outbox.list().find((x) => !inExit.has(x.id))
+        const p = outbox.list().find((x) => !inExit.has(x.id))
         if (!p) return
         const wait = p.due - now()
         if (wait > 0) {
@@ -102,7 +102,7 @@ export function createSender(deps: SenderDeps) {
   }
 
   function kick() {
-    if (!busy && !stopped) void run()
+    if (!busy) void run()
   }
 
   /** The page may be going away: send what fits the keepalive budget now, events before replay. */
@@ -112,7 +112,7 @@ export function createSender(deps: SenderDeps) {
       (a, b) => +(a.stream > b.stream) - +(a.stream < b.stream) || a.id - b.id,
     )) {
       const text = body(p)
-      const bytes = new Blob([text]).size
+      const bytes = byteLength(text)
       if (inExit.has(p.id) || bytes > budget) continue
       budget -= bytes
       inExit.add(p.id)
@@ -139,9 +139,5 @@ export function createSender(deps: SenderDeps) {
         settle()
         kick()
       }),
-    stop() {
-      stopped = true
-      clearTimeout(timer)
-    },
   }
 }
