@@ -12,9 +12,15 @@ export function createMetrics() {
       labelNames: ['route', 'status'],
       registers: [registry],
     }),
+    /** Every POST /v1/batch, counted as it arrives: the left side of the accounting (docs/api.md). */
+    batchesReceived: new Counter({
+      name: 'sightline_ingest_batches_received_total',
+      help: 'Ingest requests received (POST /v1/batch)',
+      registers: [registry],
+    }),
     /**
      * Ingest accounting, in batches: every POST /v1/batch ends in exactly one outcome, so
-     * received = stored + duplicate + rejected{reason} + rate_limited + unavailable.
+     * received = stored + duplicate + rejected{reason} + rate_limited + unavailable + error.
      */
     batches: new Counter({
       name: 'sightline_ingest_batches_total',
@@ -22,11 +28,26 @@ export function createMetrics() {
       labelNames: ['outcome', 'reason'],
       registers: [registry],
     }),
-    /** Ingest accounting, in events of parsed batches: received = written + rejected{reason} + duplicate + unavailable. */
+    /** Ingest accounting, in events of parsed batches: received = written + rejected{reason} + duplicate + unavailable + error. */
     events: new Counter({
       name: 'sightline_ingest_events_total',
       help: 'Events of parsed batches by outcome and kind',
       labelNames: ['outcome', 'kind', 'reason'],
+      registers: [registry],
+    }),
+    /** Events of batches whose envelope was valid: the left side of the event accounting. */
+    eventsReceived: new Counter({
+      name: 'sightline_ingest_events_received_total',
+      help: 'Events in ingest requests whose envelope was valid',
+      registers: [registry],
+    }),
+    /**
+     * Events of batches answered 503 at the answer deadline whose transaction committed afterwards; the
+     * client's retry is answered duplicate. Stored rows = written + this.
+     */
+    eventsWrittenLate: new Counter({
+      name: 'sightline_ingest_events_written_late_total',
+      help: 'Events committed after their request was answered 503 (answer deadline)',
       registers: [registry],
     }),
     scrubbed: new Counter({
@@ -67,3 +88,29 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
+
+/** Ingest accounting of one process, by outcome (`outcome` or `outcome/reason`); logged at shutdown. */
+export interface IngestCounters {
+  batches: { received: number; outcomes: Record<string, number> }
+  events: { received: number; outcomes: Record<string, number>; writtenLate: number }
+}
+
+export async function ingestCounters(metrics: Metrics): Promise<IngestCounters> {
+  const byOutcome = async (counter: Counter) => {
+    const out: Record<string, number> = {}
+    for (const { value, labels } of (await counter.get()).values) {
+      const key = labels.reason ? `${labels.outcome}/${labels.reason}` : String(labels.outcome)
+      out[key] = (out[key] ?? 0) + value
+    }
+    return out
+  }
+  const total = async (counter: Counter) => (await counter.get()).values.reduce((n, v) => n + v.value, 0)
+  return {
+    batches: { received: await total(metrics.batchesReceived), outcomes: await byOutcome(metrics.batches) },
+    events: {
+      received: await total(metrics.eventsReceived),
+      outcomes: await byOutcome(metrics.events),
+      writtenLate: await total(metrics.eventsWrittenLate),
+    },
+  }
+}

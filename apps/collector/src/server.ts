@@ -11,9 +11,12 @@ import { loadMigrations } from './db/migrationFiles.js'
 import { ensurePartitions } from './db/partitions.js'
 import { createSite } from './db/sites.js'
 import { createLogger } from './log.js'
+import { ingestCounters } from './metrics.js'
 
 /** How long in-flight requests get to finish after SIGTERM before connections are cut. */
 export const SHUTDOWN_DRAIN_MS = 10_000
+/** How often Node looks for requests past their header or request timeout. */
+const CONNECTIONS_CHECK_MS = 1_000
 
 export interface RunningCollector {
   url: string
@@ -53,8 +56,20 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
   }, 3_600_000)
   partitionTimer.unref()
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
-      resolve(s as Server),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.PORT,
+        hostname: config.HOST,
+        // Slow clients (headers or body trickling) are cut instead of holding sockets for Node's 60 s / 300 s
+        // defaults; Node checks these every connectionsCheckingInterval (30 s by default, hence 1 s).
+        serverOptions: {
+          headersTimeout: config.SIGHTLINE_HEADERS_TIMEOUT_MS,
+          requestTimeout: config.SIGHTLINE_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+        },
+      },
+      () => resolve(s as Server),
     )
   })
   const address = server.address()
@@ -76,7 +91,8 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
       clearInterval(sweeper)
       clearTimeout(timer)
       await db.close()
-      log.info('collector stopped')
+      // This process's counters vanish with it: the last line keeps its ingest accounting.
+      log.info({ counters: await ingestCounters(app.deps.metrics) }, 'collector stopped')
     })()
     return stopping
   }
@@ -116,7 +132,11 @@ export async function ensureDevSite(sql: Sql, dataDir: string): Promise<DevSite 
 export async function runServer(config: Config = loadConfig()): Promise<void> {
   const collector = await startCollector(config)
   const dev = collector.embedded ? await ensureDevSite(collector.sql, config.SIGHTLINE_DATA_DIR) : null
-  const lines = [`Sightline collector listening on ${collector.url}`, `  health:   ${collector.url}/healthz`]
+  const lines = [
+    `Sightline collector listening on ${collector.url}`,
+    `  health:   ${collector.url}/healthz`,
+    `  dashboard: ${collector.url}/ (sign in with a read key)`,
+  ]
   if (dev) {
     lines.push(
       `  site key: ${dev.siteKey}`,

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSite, insertKey } from '../src/db/sites.js'
 import { generateKey } from '../src/keys.js'
+import { ingestCounters } from '../src/metrics.js'
 import { createHarness, everyKind, type Harness, json, makeBatch, ORIGIN, post } from './ingestHelpers.js'
 
 let h: Harness
@@ -39,8 +40,10 @@ describe('POST /v1/batch: storing', () => {
     expect(res.status).toBe(200)
     expect(await json(res)).toEqual({ ok: true, duplicate: false, accepted: 18, rejected: [] })
     for (const [kind, table] of Object.entries(TABLE_OF)) {
+      // The sent signal only: the collector derives others from these events (signals.test.ts).
+      const sent = table === 'frustration_signals' ? ` and rule_version = 'dead-1'` : ''
       const rows = await h.db.sql.unsafe(
-        `select user_session_id, site_id, page_url from ${table} where user_session_id = $1`,
+        `select user_session_id, site_id, page_url from ${table} where user_session_id = $1${sent}`,
         [batch.sessionId],
       )
       expect({ kind, rows: rows.length, site: rows[0]?.siteId }).toEqual({
@@ -87,6 +90,17 @@ describe('POST /v1/batch: storing', () => {
     const [seg] = await h.db
       .sql`select record_count, has_full_snapshot, encoding, raw_bytes, length(data) as stored from replay_segments where user_session_id = ${batch.sessionId}`
     expect(seg).toMatchObject({ recordCount: 2, hasFullSnapshot: true, encoding: 'gzip' })
+  })
+
+  it('should take entry_url from the earliest event, not from the page the batch was sent from', async () => {
+    const t = Date.now() - 1000
+    const batch = makeBatch({ page: { url: `${ORIGIN}/products` } }, [
+      { type: 'custom', t: t + 10, url: `${ORIGIN}/products`, name: 'later' },
+      { type: 'pageview', t, url: `${ORIGIN}/?token=abc`, href: `${ORIGIN}/?token=abc`, nav: 'load' },
+    ])
+    expect((await post(h, batch)).status).toBe(200)
+    const [session] = await h.db.sql`select entry_url from user_sessions where id = ${batch.sessionId}`
+    expect(session).toEqual({ entryUrl: `${ORIGIN}/?token=[redacted]` })
   })
 
   it('should store 99 of 100 events when one is invalid, and report the rejected one', async () => {
@@ -463,17 +477,34 @@ describe('CORS and the endpoints around ingest', () => {
           ),
         ].reduce((n, m) => n + Number(m[1]), 0)
       expect({
+        received: Number(/^sightline_ingest_batches_received_total (\d+)/m.exec(text)?.[1]),
         stored: total('stored'),
         duplicate: total('duplicate'),
         rejected: total('rejected'),
         rateLimited: total('rate_limited'),
         unavailable: total('unavailable'),
+        error: total('error'),
       }).toEqual({
+        received: 8,
         stored: 2,
         duplicate: 1,
         rejected: 4,
         rateLimited: 1,
         unavailable: 0,
+        error: 0,
+      })
+      // The same figures as the shutdown log line carries them.
+      expect((await ingestCounters(a.app.deps.metrics)).batches).toEqual({
+        received: 8,
+        outcomes: {
+          stored: 2,
+          duplicate: 1,
+          'rejected/invalid_events': 1,
+          'rejected/malformed_json': 1,
+          'rejected/missing_key': 1,
+          'rejected/unsupported_media_type': 1,
+          rate_limited: 1,
+        },
       })
     } finally {
       await a.drop()

@@ -73,4 +73,38 @@ describe('database outage', () => {
     expect(n!.n).toBe(1)
     expect((await send(keys.b)).status).toBe(200)
   }, 60_000)
+
+  it('should survive PostgreSQL stopping mid-transaction under load, recover, and store every batch once', async () => {
+    // Without the postgres.js patch (nextWrite on a closed socket) the rollback of an interrupted group
+    // commit crashed this process; without the connect.ts fix the pool never reconnected after the outage.
+    const batches = Array.from({ length: 300 }, () => makeBatch())
+    let next = 0
+    let stored = 0
+    const statuses = new Set<number>()
+    const worker = async () => {
+      for (let batch = batches[next++]; batch; batch = batches[next++]) {
+        for (;;) {
+          const res = await send(keys.a, batch)
+          statuses.add(res.status)
+          await res.text()
+          if (res.status === 200) break
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        stored++
+      }
+    }
+    const workers = Array.from({ length: 8 }, worker)
+    while (stored < 60) await new Promise((r) => setTimeout(r, 20))
+    await server.stop()
+    await new Promise((r) => setTimeout(r, 1_000))
+    server = await start()
+    await Promise.all(workers)
+    expect([...statuses].sort()).toEqual([200, 503])
+    const ids = batches.map((b) => b.batchId)
+    const [n] = await sql`
+      select count(*)::int as batches,
+        (select count(*)::int from click_events where batch_id = any(${ids}::uuid[])) as clicks
+      from ingested_batches where batch_id = any(${ids}::uuid[])`
+    expect(n).toEqual({ batches: 300, clicks: 300 })
+  }, 90_000)
 })

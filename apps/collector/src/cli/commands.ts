@@ -5,7 +5,7 @@ import { type Database, openDatabase } from '../db/connect.js'
 import { migrateDown, migrateUp, migrationStatus } from '../db/migrate.js'
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../db/migrationFiles.js'
 import { runRetention } from '../db/retention.js'
-import { createSite, listKeys, revokeKey } from '../db/sites.js'
+import { createCompanyKey, createSite, listKeys, revokeKey } from '../db/sites.js'
 import { normalizeOriginPattern } from '../originUtils.js'
 import { runSeed } from '../seed/seed.js'
 import { runServer } from '../server.js'
@@ -17,7 +17,7 @@ export const TOP_USAGE = [
   'sightline <migrate|site|keys|retention|seed|start> …',
   '  migrate up | down [N] | status | create NAME',
   '  site create --name NAME [--company NAME] [--origin URL]... [--retention-days N] [--json]',
-  '  keys list [--site ID] [--json] | keys revoke ID_OR_PREFIX',
+  '  keys list [--site ID] [--json] | keys create --company ID_OR_NAME [--kind read|admin] [--label TEXT] [--json] | keys revoke ID_OR_PREFIX',
   '  retention [--dry-run]',
   '  seed --sessions N [--days D]',
   '  start',
@@ -143,7 +143,8 @@ const site: Command = async (argv, config) => {
 }
 
 const keys: Command = async (argv, config) => {
-  const usage = 'sightline keys list [--site ID] [--json] | keys revoke ID_OR_PREFIX'
+  const usage =
+    'sightline keys list [--site ID] [--json] | keys create --company ID_OR_NAME [--kind read|admin] [--label TEXT] [--json] | keys revoke ID_OR_PREFIX'
   const [action, ...rest] = argv
   if (action === 'list') {
     const { values } = parse(rest, { site: { type: 'string' }, json: { type: 'boolean' } }, usage)
@@ -156,6 +157,41 @@ const keys: Command = async (argv, config) => {
         out(
           `${k.id}  ${k.kind.padEnd(5)} ${k.keyPrefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.companyName}${k.siteName ? ` / ${k.siteName}` : ''}`,
         )
+    return 0
+  }
+  if (action === 'create') {
+    const { values } = parse(
+      rest,
+      {
+        company: { type: 'string' },
+        kind: { type: 'string' },
+        label: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      usage,
+    )
+    const company = values.company?.trim()
+    if (!company) throw new UsageError('--company is required (a company id or name)', usage)
+    const kind = values.kind ?? 'read'
+    if (kind !== 'read' && kind !== 'admin')
+      throw new UsageError(
+        `--kind must be read or admin, got "${kind}" (site keys come with sightline site create)`,
+        usage,
+      )
+    const created = await withDatabase(config(), (db) =>
+      createCompanyKey(db.sql, { company, kind, ...(values.label ? { label: values.label } : {}) }),
+    )
+    if (!created) {
+      process.stderr.write(`sightline: no company with id or name "${company}"\n`)
+      return 1
+    }
+    if (values.json)
+      out(JSON.stringify({ keyId: created.keyId, companyId: created.companyId, kind, key: created.secret }))
+    else {
+      out(`${kind} key for company ${created.companyName} (${created.companyId}), all its sites:`)
+      out(`  ${created.secret}`)
+      out('  shown only now: only its SHA-256 is stored')
+    }
     return 0
   }
   if (action === 'revoke') {

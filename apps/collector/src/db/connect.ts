@@ -22,26 +22,17 @@ export interface ConnectOptions {
  * postgres.js leaves Nagle's algorithm on, so a message written in two parts (COPY data, then CopyDone)
  * waits for the server's delayed ACK: 40-90 ms per COPY here. This connects plain TCP sockets with
  * noDelay (TLS URLs keep postgres.js's own socket). See docs/adr/0005-ingest-group-commit.md.
+ *
+ * The socket is handed over while it connects (writes wait in its buffer), never as a rejected promise:
+ * postgres.js handles a failed connection through the socket's `error` and `close` events, and loses the
+ * pool slot for good when the factory rejects (after a database outage every slot hung, and so did ingest).
+ * Its own connect_timeout destroys a socket that does not connect.
  */
 function noDelaySocket(url: string) {
   const u = new URL(url)
   if (/ssl/i.test(u.search) || u.hostname.includes(',') || !u.hostname) return undefined
-  return (options: { host: string[]; port: number[]; connect_timeout?: number }) =>
-    new Promise<Socket>((resolve, reject) => {
-      const socket = connectTcp({ host: options.host[0]!, port: options.port[0]!, noDelay: true })
-      const timer = setTimeout(
-        () => socket.destroy(Object.assign(new Error('connect timeout'), { code: 'CONNECT_TIMEOUT' })),
-        (options.connect_timeout ?? 5) * 1000,
-      )
-      socket.once('connect', () => {
-        clearTimeout(timer)
-        resolve(socket)
-      })
-      socket.once('error', (error) => {
-        clearTimeout(timer)
-        reject(error)
-      })
-    })
+  return (options: { host: string[]; port: number[] }): Socket =>
+    connectTcp({ host: options.host[0]!, port: options.port[0]!, noDelay: true })
 }
 
 export function createSql(url: string, options: ConnectOptions = {}): Sql {

@@ -62,6 +62,38 @@ export async function insertKey(
   return row!.id
 }
 
+export interface CreatedCompanyKey {
+  keyId: string
+  companyId: string
+  companyName: string
+  secret: string
+}
+
+/**
+ * A company-wide key (no site): a read key for the query API, or an admin key. The company is named by
+ * id or by name (the oldest company with that name, as `createSite` reuses). Null when none matches.
+ */
+export async function createCompanyKey(
+  sql: Sql,
+  input: { company: string; kind: 'read' | 'admin'; label?: string },
+): Promise<CreatedCompanyKey | null> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.company)
+  const [company] = await sql<{ id: string; name: string }[]>`
+    select id, name from companies
+    where ${byId ? sql`id = ${input.company}` : sql`name = ${input.company}`}
+    order by created_at limit 1`
+  if (!company) return null
+  const key = generateKey(input.kind)
+  const keyId = await insertKey(sql, {
+    companyId: company.id,
+    siteId: null,
+    kind: input.kind,
+    key,
+    label: input.label ?? `${input.kind} key`,
+  })
+  return { keyId, companyId: company.id, companyName: company.name, secret: key.secret }
+}
+
 export interface KeyListing {
   id: string
   kind: KeyKind

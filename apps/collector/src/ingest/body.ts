@@ -68,7 +68,11 @@ export async function readBody(
   if (request.body) {
     const reader = request.body.getReader()
     for (;;) {
-      const { done, value } = await reader.read()
+      const { done, value } = await reader.read().catch(() => {
+        // The client went away or the server's request timeout cut the body: nobody reads an answer,
+        // but the request still ends in one counted outcome.
+        throw new ApiError(400, 'incomplete_body', 'the request body ended before it was complete')
+      })
       if (done) break
       size += value.byteLength
       if (size > limits.wireBytes) {

@@ -1,6 +1,7 @@
 import type { Batch, Event } from '@sightline/schema'
 import { copyValue } from '../db/copy.js'
 import { type ScrubCounts, scrubDeep, scrubString } from './scrub.js'
+import { type BatchSummary, newBatchSummary, noteEvent } from './summary.js'
 
 /** Rows of one table as COPY text: the column list (snake_case) and one line per row. */
 export interface TableLines {
@@ -66,6 +67,8 @@ export interface BatchRows {
   days: Set<string>
   identify: { id: string; traits: Record<string, unknown> | null } | null
   rowCount: number
+  /** What the batch adds to its session's summary (besides row counts). */
+  summary: BatchSummary
 }
 
 function browserOf(ua: string): { browser: string; version: string | null; os: string; device: string } {
@@ -96,6 +99,12 @@ function browserOf(ua: string): { browser: string; version: string | null; os: s
   }
 }
 
+/**
+ * A value for a `real` (float4) column: PostgreSQL refuses a non-zero number that underflows float4
+ * ("out of range for type real", e.g. 1e-239), which would fail the whole batch; such values are 0.
+ */
+const real = (v: number): number => (Math.abs(v) < 1e-37 ? 0 : v)
+
 function eventRow(e: Event, ts: (ms: number) => Date): [table: string, row: Record<string, unknown>] | null {
   switch (e.type) {
     case 'perf':
@@ -116,8 +125,8 @@ function eventRow(e: Event, ts: (ms: number) => Date): [table: string, row: Reco
         {
           scroll_y: e.y,
           scroll_x: e.x ?? null,
-          depth_percent: e.depth,
-          max_depth_percent: e.maxDepth ?? null,
+          depth_percent: real(e.depth),
+          max_depth_percent: e.maxDepth === undefined ? null : real(e.maxDepth),
           viewport_height: e.viewportHeight ?? null,
           document_height: e.documentHeight ?? null,
         },
@@ -224,7 +233,7 @@ function eventRow(e: Event, ts: (ms: number) => Date): [table: string, row: Reco
         'element_visibility',
         {
           selector: e.selector,
-          visible_ratio: e.ratio,
+          visible_ratio: real(e.ratio),
           visible_ms: e.visibleMs,
           first_visible_at: e.firstVisibleAt === undefined ? null : ts(e.firstVisibleAt),
         },
@@ -276,10 +285,15 @@ export function toRows(input: {
   let rowCount = 0
   const prefix = `${copyValue(batch.sessionId)}\t${copyValue(siteId)}`
   const days = new Set<string>()
+  const summary = newBatchSummary()
+  /** The page of the earliest event: the envelope's URL is the page at send time (an SPA may have moved on). */
+  let entry: { t: number; url: string } | undefined
   for (const { index, event: raw } of input.events) {
     const event = scrubDeep(raw, counts)
-    const occurredAt = ts(event.t)
-    days.add(occurredAt.toISOString().slice(0, 10))
+    if (event.url && !(entry && entry.t <= event.t)) entry = { t: event.t, url: event.url }
+    // One ISO string per event, for the day and the COPY value (toISOString is not free).
+    const occurredAt = ts(event.t).toISOString()
+    days.add(occurredAt.slice(0, 10))
     // occurred_at, batch_id, event_index, tab_id, page_url (user_session_id and site_id are in prefix)
     const common: unknown[] = [occurredAt, batch.batchId, index, batch.tabId, event.url ?? pageUrl]
     lastSeen = Math.max(lastSeen, event.t + clockOffsetMs)
@@ -311,10 +325,15 @@ export function toRows(input: {
     const mapped = eventRow(event, ts)
     if (!mapped) continue
     appendRow(tables, mapped[0], prefix, common, mapped[1])
+    noteEvent(summary, event, event.t + clockOffsetMs)
     rowCount++
   }
-  const ua = batch.page.userAgent ?? null
-  const { viewport, screen, dpr, locale, timezone } = batch.page
+  // The session row gets the same treatment as events (NUL and lone surrogates would fail the whole write).
+  const ua = batch.page.userAgent === undefined ? null : scrubString(batch.page.userAgent, counts)
+  const { viewport, screen, dpr } = batch.page
+  const [locale, timezone] = [batch.page.locale, batch.page.timezone].map((v) =>
+    v === undefined ? v : scrubString(v, counts),
+  )
   return {
     session: {
       id: batch.sessionId,
@@ -324,9 +343,9 @@ export function toRows(input: {
       last_seen_at: new Date(lastSeen),
       user_agent: ua,
       platform_details: { ...(ua ? browserOf(ua) : {}), viewport, screen, dpr, locale, timezone },
-      entry_url: pageUrl,
+      entry_url: entry?.url ?? pageUrl,
       actor: batch.session.actor,
-      sdk_version: batch.sdk.version,
+      sdk_version: scrubString(batch.sdk.version, counts),
     },
     tables,
     replay,
@@ -334,5 +353,6 @@ export function toRows(input: {
     days,
     identify,
     rowCount,
+    summary,
   }
 }

@@ -11,6 +11,11 @@ export const SCRUB_RULES = [
   'url_credentials',
   'email',
   'secret_key',
+  'json_secret',
+  'jwt',
+  'private_key',
+  'ssn',
+  'password_field',
 ] as const
 export type ScrubRule = (typeof SCRUB_RULES)[number]
 export type ScrubCounts = Partial<Record<ScrubRule, number>>
@@ -64,8 +69,15 @@ const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g
 const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g
 const BEARER_RE = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi
 const URL_CREDENTIALS_RE = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi
+/** `name=value` with a secret-looking name: in a query or fragment, a form body, a cookie, or free text. */
 const URL_SECRET_RE =
-  /([?&#;](?:[^=&#\s"'<>]*?)(?:pass|pwd|secret|token|api[-_]?key|apikey|auth|session|sig|signature|otp|credential|private|code)[^=&#\s"'<>]*=)([^&#\s"'<>]*)/gi
+  /((?:^|[?&#;\s])(?:[^=&#\s"'<>]*?)(?:pass|pwd|secret|token|api[-_]?key|apikey|auth|session|sig|signature|otp|credential|private|code|\bkey\b|\bsid\b)[^=&#\s"'<>]*=)([^&#;\s"'<>]*)/gi
+/** `"name": value` inside text (a JSON request body or console message kept as a string). */
+const JSON_SECRET_RE = /"([^"\\]{1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g
+const JWT_RE = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g
+const PRIVATE_KEY_RE = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g
+/** US social security numbers, dashed (the undashed form is indistinguishable from other numbers). */
+const SSN_RE = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g
 const EMAIL_RE = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g
 
 function luhn(digits: string): boolean {
@@ -95,37 +107,68 @@ function ibanValid(iban: string): boolean {
   return rest === 1
 }
 
+const wellFormed = String.prototype as unknown as { isWellFormed(): boolean; toWellFormed(): string }
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL, and jsonb refuses a lone UTF-16 surrogate (a string cut in
+ * the middle of an emoji): either would fail the whole write, so both become U+FFFD before they get there.
+ */
+function storable(value: string): string {
+  const out = value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value
+  return wellFormed.isWellFormed.call(out) ? out : wellFormed.toWellFormed.call(out)
+}
+
+/** Counts one replacement (a function, not a closure per call: scrubString runs for every string). */
+function bump(counts: ScrubCounts, rule: ScrubRule): void {
+  counts[rule] = (counts[rule] ?? 0) + 1
+}
+
 /** Scrubs one string; adds what it replaced to `counts`. Idempotent: its output scrubs to itself. */
 export function scrubString(value: string, counts: ScrubCounts): string {
-  // PostgreSQL text and jsonb cannot hold NUL: it would fail the whole write, so it never gets there.
-  let out = value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value
+  let out = storable(value)
   if (out.length < 6) return out
-  const bump = (rule: ScrubRule) => {
-    counts[rule] = (counts[rule] ?? 0) + 1
-  }
   if (out.includes('://') && out.includes('@')) {
     out = out.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => {
-      bump('url_credentials')
+      bump(counts, 'url_credentials')
       return `${scheme}${REDACTED}@`
     })
   }
   if (out.includes('=')) {
     out = out.replace(URL_SECRET_RE, (m, name: string, secret: string) => {
       if (!secret || secret === REDACTED || secret === encodeURIComponent(REDACTED)) return m
-      bump('url_secret')
+      bump(counts, 'url_secret')
       return `${name}${REDACTED}`
+    })
+  }
+  if (out.includes('":')) {
+    out = out.replace(JSON_SECRET_RE, (m, key: string, sep: string, value: string) => {
+      if (!isSecretKey(key) || value === `"${REDACTED}"` || value === '""') return m
+      bump(counts, 'json_secret')
+      return `"${key}"${sep}"${REDACTED}"`
+    })
+  }
+  if (out.includes('PRIVATE KEY-----')) {
+    out = out.replace(PRIVATE_KEY_RE, () => {
+      bump(counts, 'private_key')
+      return '[private key]'
+    })
+  }
+  if (out.includes('eyJ')) {
+    out = out.replace(JWT_RE, () => {
+      bump(counts, 'jwt')
+      return '[jwt]'
     })
   }
   if (/bearer|basic|token/i.test(out)) {
     out = out.replace(BEARER_RE, (m, scheme: string) => {
       if (m.endsWith(REDACTED)) return m
-      bump('bearer')
+      bump(counts, 'bearer')
       return `${scheme} ${REDACTED}`
     })
   }
   if (out.includes('@')) {
     out = out.replace(EMAIL_RE, () => {
-      bump('email')
+      bump(counts, 'email')
       return '[email]'
     })
   }
@@ -134,16 +177,34 @@ export function scrubString(value: string, counts: ScrubCounts): string {
       const digits = m.replace(/[ -]/g, '')
       // Issuer ranges start with 2-6 (Mastercard 2/5, Amex/JCB/Diners 3, Visa 4, Discover/UnionPay 6).
       if (digits.length < 13 || digits.length > 19 || !/^[2-6]/.test(digits) || !luhn(digits)) return m
-      bump('card')
+      bump(counts, 'card')
       return '[card]'
     })
     out = out.replace(IBAN_RE, (m) => {
       if (!ibanValid(m)) return m
-      bump('iban')
+      bump(counts, 'iban')
       return '[iban]'
     })
+    if (out.includes('-'))
+      out = out.replace(SSN_RE, () => {
+        bump(counts, 'ssn')
+        return '[ssn]'
+      })
   }
   return out
+}
+
+/**
+ * The attributes of a password field in an rrweb snapshot or mutation (`type: password`, or marked by
+ * rrweb after a "show password" toggle): its value is a password whatever it looks like. A password typed
+ * later arrives as an input event that names only a node id: only the SDK can mask that one.
+ */
+function isPasswordField(node: Record<string, unknown>): boolean {
+  const value = node.value
+  if (typeof value !== 'string' || value === '' || value === REDACTED) return false
+  return (
+    (typeof node.type === 'string' && node.type.toLowerCase() === 'password') || 'data-rr-is-password' in node
+  )
 }
 
 /**
@@ -165,10 +226,14 @@ export function scrubDeep<T>(root: T, counts: ScrubCounts): T {
       }
       continue
     }
+    if (isPasswordField(node)) {
+      node.value = REDACTED
+      counts.password_field = (counts.password_field ?? 0) + 1
+    }
     for (const rawKey of Object.keys(node)) {
       let key = rawKey
-      if (rawKey.includes('\0')) {
-        key = rawKey.replaceAll('\0', '\uFFFD')
+      if (storable(rawKey) !== rawKey) {
+        key = storable(rawKey)
         node[key] = node[rawKey]
         delete node[rawKey]
       }

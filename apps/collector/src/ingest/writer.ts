@@ -1,6 +1,13 @@
 import type { Sql, TransactionSql } from 'postgres'
 import { copyText } from '../db/copy.js'
 import type { SessionRow, TableRows } from './rows.js'
+import {
+  addDerivedSignals,
+  type BatchSummary,
+  deriveInput,
+  sessionDeltas,
+  upsertSummaries,
+} from './summary.js'
 
 /** One batch ready to store. */
 export interface PreparedBatch {
@@ -19,6 +26,8 @@ export interface PreparedBatch {
   clockOffsetMs: number
   scrubbedCount: number
   rowCount: number
+  /** What the batch adds to session_summaries besides its row counts (see summary.ts). */
+  summary: BatchSummary
 }
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'session_conflict'
@@ -38,6 +47,8 @@ export interface WriterOptions {
   /** Rows waiting at most before new batches are refused as overloaded. */
   maxPendingRows: number
   onFlush?: (info: { batches: number; rows: number; ms: number }) => void
+  /** The signal rules failed in a flush: its batches are stored, their derived signals are not. */
+  onSignalRulesFailed?: (error: { code: string; message: string }) => void
 }
 
 interface Pending {
@@ -130,6 +141,7 @@ export function createWriter(sql: Sql, options: WriterOptions) {
       const outcomes = await writeGroup(
         sql,
         group.map((p) => p.batch),
+        options.onSignalRulesFailed,
       )
       for (const [i, p] of group.entries()) p.resolve(outcomes[i]!)
       options.onFlush?.({
@@ -156,20 +168,30 @@ export type Writer = ReturnType<typeof createWriter>
 
 const MISSING_PARTITION = /no partition of relation .* found for row/
 
-async function writeGroup(sql: Sql, batches: PreparedBatch[]): Promise<WriteOutcome[]> {
+type OnRulesFailed = WriterOptions['onSignalRulesFailed']
+
+async function writeGroup(
+  sql: Sql,
+  batches: PreparedBatch[],
+  onRulesFailed: OnRulesFailed,
+): Promise<WriteOutcome[]> {
   try {
-    return await sql.begin((tx) => writeInTransaction(tx, batches))
+    return await sql.begin((tx) => writeInTransaction(tx, batches, onRulesFailed))
   } catch (error) {
     if (!MISSING_PARTITION.test((error as Error).message)) throw error
     // An event day without a partition yet (the collector creates them ahead; this covers the gaps).
     const days = new Set<string>()
     for (const b of batches) for (const day of b.days) days.add(day)
     for (const day of days) await sql`select sightline_ensure_partitions(${day}::date, ${day}::date)`
-    return sql.begin((tx) => writeInTransaction(tx, batches))
+    return sql.begin((tx) => writeInTransaction(tx, batches, onRulesFailed))
   }
 }
 
-async function writeInTransaction(tx: TransactionSql, batches: PreparedBatch[]): Promise<WriteOutcome[]> {
+async function writeInTransaction(
+  tx: TransactionSql,
+  batches: PreparedBatch[],
+  onRulesFailed: OnRulesFailed,
+): Promise<WriteOutcome[]> {
   // Sessions: one row per id (merged), in id order so concurrent flushes lock rows in the same order.
   const sessions = new Map<string, SessionRow>()
   for (const b of batches) {
@@ -253,6 +275,21 @@ async function writeInTransaction(tx: TransactionSql, batches: PreparedBatch[]):
       update user_sessions s set identified_id = x.identified_id, traits = coalesce(x.traits, s.traits)
       from jsonb_to_recordset(${tx.json(identities as never)}) as x(id uuid, identified_id text, traits jsonb)
       where s.id = x.id`
+  }
+  // session_summaries: one upsert for all sessions of the transaction, deltas summed in JS.
+  const facts = await upsertSummaries(tx, sessionDeltas(toWrite))
+  // Derived signals: the rules run in SQL over the new rows and those before them (ADR 0009), only
+  // for batches that can complete one; the few signals found are then added to the summaries.
+  const derive = deriveInput(toWrite, facts)
+  if (derive.length) {
+    // Guarded: a failing rule is undone alone and reported as one row without a session.
+    const derived = await tx<{ userSessionId: string | null; kind: string }[]>`
+      select user_session_id, kind from sightline_derive_signals_guarded(${tx.json(derive as never)})`
+    const failed = derived.find((d) => d.userSessionId === null)
+    if (failed) {
+      const [code = '', ...message] = failed.kind.split(': ')
+      onRulesFailed?.({ code, message: message.join(': ') })
+    } else await addDerivedSignals(tx, derived as { userSessionId: string; kind: string }[])
   }
   const written = new Set(toWrite)
   return batches.map((b) =>

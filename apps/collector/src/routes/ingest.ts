@@ -128,6 +128,7 @@ export function ingestRoutes(deps: AppDeps) {
 
   app.post('/v1/batch', async (c) => {
     const started = performance.now()
+    metrics.batchesReceived.inc()
     const origin = c.req.header('origin')
     let cors: Record<string, string> = {}
     let eventsSeen: { kind: string }[] = []
@@ -169,6 +170,7 @@ export function ingestRoutes(deps: AppDeps) {
       const receivedAt = Date.now()
       const parsed = parseBatch(body, receivedAt)
       eventsSeen = parsed.events.map(({ event }) => ({ kind: event.type }))
+      metrics.eventsReceived.inc(parsed.events.length + parsed.rejected.length)
       for (const r of parsed.rejected)
         metrics.events.inc({ outcome: 'rejected', kind: 'unknown', reason: r.reason })
       if (parsed.events.length === 0) {
@@ -214,12 +216,19 @@ export function ingestRoutes(deps: AppDeps) {
         clockOffsetMs: parsed.clockOffsetMs,
         scrubbedCount: scrubbed,
         rowCount: rows.rowCount + 2,
+        summary: rows.summary,
       })
-      const outcome: WriteOutcome = await withDeadline(
-        submission.done,
-        deps.config.answerDeadlineMs,
-        submission.abandon,
-      )
+      // The deadline counts from the request's start: reading and parsing a body on a busy process must not
+      // push the answer past it.
+      const budget = Math.max(0, deps.config.answerDeadlineMs - (performance.now() - started))
+      const outcome: WriteOutcome = await withDeadline(submission.done, budget, () => {
+        submission.abandon()
+        // Too late to take back if its transaction already runs: count what commits after the 503.
+        submission.done.then(
+          (late) => late === 'stored' && metrics.eventsWrittenLate.inc(parsed.events.length),
+          () => {},
+        )
+      })
       if (outcome === 'session_conflict') {
         throw new ApiError(
           409,
@@ -249,7 +258,11 @@ export function ingestRoutes(deps: AppDeps) {
         error = unavailable('the database is unavailable: retry later', deps.config.retryAfterSeconds)
       else if (error instanceof RejectedByDatabaseError)
         error = new ApiError(400, 'rejected_by_database', 'the batch holds values the database refused', {})
-      if (!(error instanceof ApiError)) throw error
+      if (!(error instanceof ApiError)) {
+        count('error', 'internal')
+        countEvents('error', 'internal')
+        throw error
+      }
       if (error.status === 503) {
         count('unavailable')
         countEvents('unavailable', '')

@@ -3,6 +3,7 @@ import type { Sql } from 'postgres'
 import { copyRows } from '../db/copy.js'
 import { ensurePartitions } from '../db/partitions.js'
 import { createSite } from '../db/sites.js'
+import { type SessionDelta, upsertSummaries } from '../ingest/summary.js'
 import { generateSession, type SessionRows } from './generate.js'
 import { createRandom } from './random.js'
 
@@ -22,7 +23,11 @@ export interface SeedResult {
   siteId: string
   sessions: number
   events: number
+  /** Signals derived by the SQL rules (sightline_derive_signals) from the generated rows. */
+  derivedSignals: number
   ms: number
+  /** Where the time went: generating rows in JS, COPY, the SQL signal rules, the summaries. */
+  phasesMs: { generate: number; copy: number; derive: number; summaries: number }
 }
 
 const SESSIONS_PER_CHUNK = 250
@@ -88,6 +93,12 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
   const testRuns = await createTestRuns(sql, siteId, rnd)
   const now = Date.now()
   const windowMs = options.days * 86_400_000 - 3 * 3_600_000
+  // Start times in order, so each chunk covers a short stretch of time: the signal rules then read
+  // one or two daily partitions per chunk.
+  const starts = Array.from(
+    { length: options.sessions },
+    () => now - windowMs + Math.floor(rnd.next() * (windowMs - 3_600_000)),
+  ).sort((a, b) => a - b)
   const bar =
     options.progress === 'bar'
       ? new SingleBar({
@@ -96,35 +107,80 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
       : null
   bar?.start(options.sessions, 0, { events: 0 })
   let events = 0
+  let derivedSignals = 0
+  const phasesMs = { generate: 0, copy: 0, derive: 0, summaries: 0 }
+  let mark = performance.now()
+  const lap = (phase: keyof typeof phasesMs) => {
+    const now = performance.now()
+    phasesMs[phase] += now - mark
+    mark = now
+  }
   let lastReported = 0
   for (let done = 0; done < options.sessions; ) {
     const n = Math.min(SESSIONS_PER_CHUNK, options.sessions - done)
     const sessions: Record<string, unknown>[] = []
-    const tables: SessionRows = {}
+    const tables: SessionRows = { ingested_batches: [] }
+    const summaries = new Map<string, SessionDelta>()
+    const derive: Record<string, unknown>[] = []
     for (let i = 0; i < n; i++) {
       const automated = rnd.chance(0.1)
-      const { session, rows } = generateSession({
+      const { session, rows, batches, summary, mayThrash } = generateSession({
         rnd,
         siteId,
-        startMs: now - windowMs + Math.floor(rnd.next() * (windowMs - 3_600_000)),
+        startMs: starts[done + i]!,
         actor: automated ? 'automation' : 'human',
         testRunId: automated ? rnd.pick(testRuns) : null,
       })
       sessions.push(session)
+      summaries.set(summary.id, summary)
       for (const [table, list] of Object.entries(rows)) {
         const target = tables[table] ?? []
         tables[table] = target
         for (const row of list) target.push(row)
         events += list.length
       }
+      for (const b of batches) tables.ingested_batches!.push(b)
+      // The whole session (b: null) through every rule it can trigger, with the collector's pre-checks.
+      const rage = 'rage_click_incidents' in rows
+      derive.push({
+        s: session.id,
+        b: null,
+        tab: null,
+        f: session.started_at,
+        t: session.last_seen_at,
+        click: rage || summary.failed_request_count > 0,
+        failed: summary.failed_request_count > 0,
+        pageview: summary.page_views >= 3,
+        scroll: (rows.scroll_events?.length ?? 0) >= 6,
+        abandon: rows.form_interactions?.some((r) => r.action === 'abandon') ?? false,
+        rage,
+        mouse: mayThrash,
+      })
     }
+    lap('generate')
     await sql.begin(async (tx) => {
       await copyRows(tx as unknown as Sql, 'user_sessions', Object.keys(sessions[0]!), sessions)
       for (const [table, list] of Object.entries(tables)) {
         const columns = [...new Set(list.flatMap((r) => Object.keys(r)))]
         await copyRows(tx as unknown as Sql, table, columns, list)
       }
+      lap('copy')
+      const derived = await tx<{ userSessionId: string; kind: string }[]>`
+        select user_session_id, kind from sightline_derive_signals(${tx.json(derive as never)})`
+      for (const { userSessionId, kind } of derived) {
+        const d = summaries.get(userSessionId)!
+        d.signals[kind] = (d.signals[kind] ?? 0) + 1
+        d.counts.frustration_signals = (d.counts.frustration_signals ?? 0) + 1
+        d.signal_count++
+      }
+      derivedSignals += derived.length
+      lap('derive')
+      await upsertSummaries(
+        tx,
+        [...summaries.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      )
     })
+    lap('summaries')
     done += n
     bar?.update(done, { events })
     if (
@@ -136,5 +192,17 @@ export async function runSeed(sql: Sql, options: SeedOptions): Promise<SeedResul
     }
   }
   bar?.stop()
-  return { siteId, sessions: options.sessions, events, ms: Math.round(performance.now() - started) }
+  return {
+    siteId,
+    sessions: options.sessions,
+    events,
+    derivedSignals,
+    ms: Math.round(performance.now() - started),
+    phasesMs: {
+      generate: Math.round(phasesMs.generate),
+      copy: Math.round(phasesMs.copy),
+      derive: Math.round(phasesMs.derive),
+      summaries: Math.round(phasesMs.summaries),
+    },
+  }
 }
