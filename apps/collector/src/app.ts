@@ -12,8 +12,10 @@ import { createKeyResolver, type KeyResolver } from './ingest/siteKeys.js'
 import { createWriter, type Writer, type WriterOptions } from './ingest/writer.js'
 import { createLogger, type Logger, loggableError } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { dashboardRoutes } from './routes/dashboard.js'
 import { healthRoutes } from './routes/health.js'
 import { ingestRoutes } from './routes/ingest.js'
+import { queryRoutes } from './routes/query/index.js'
 import { sdkRoutes } from './routes/sdk.js'
 import { testRunRoutes } from './routes/testRuns.js'
 
@@ -84,6 +86,11 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
       ...DEFAULTS.writer,
       ...config.writer,
       onFlush: ({ rows }) => metrics.flushRows.observe(rows),
+      onSignalRulesFailed: (error) =>
+        deps.log.warn(
+          { err: loggableError(error) },
+          'signal rules failed: the batches are stored without their derived signals (sightline_derive_session_signals re-derives them)',
+        ),
     }),
     rateLimiter: createRateLimiter(config.rateLimit ?? DEFAULTS.rateLimit),
     metrics,
@@ -95,9 +102,11 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) })
   })
   app.route('/', healthRoutes(deps))
+  app.route('/', dashboardRoutes())
   app.route('/', ingestRoutes(deps))
   app.route('/', sdkRoutes(deps))
   app.route('/', testRunRoutes(deps))
+  app.route('/', queryRoutes(deps))
   app.get('/metrics', async (c) => {
     metrics.pool.set(deps.writer.pendingRows())
     metrics.flushesRunning.set(deps.writer.running())

@@ -1,4 +1,5 @@
 export * from './batch.js'
 export * from './events.js'
 export * from './limits.js'
+export * from './query.js'
 export * from './testRun.js'
