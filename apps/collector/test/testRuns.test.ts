@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSite } from '../src/db/sites.js'
 import { createHarness, type Harness, json } from './ingestHelpers.js'
 
 let h: Harness
@@ -58,5 +60,64 @@ describe('POST /v1/test-runs', () => {
   it('should refuse missing and read keys', async () => {
     expect((await create({ name: 'x', persona }, null)).status).toBe(401)
     expect((await create({ name: 'x', persona }, h.site.readKey)).status).toBe(403)
+  })
+})
+
+describe('POST /v1/test-runs/:id/finish', () => {
+  const finish = (id: string, body: unknown, key: string | null = h.site.siteKey) =>
+    h.app.request(`/v1/test-runs/${id}/finish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-sightline-key': key } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  const newRun = async () => (await json(await create({ name: 'to finish', persona }))).id as string
+
+  it('should set the final status and finished_at, and answer a retry with the same status alike', async () => {
+    const id = await newRun()
+    const res = await finish(id, { status: 'failed' })
+    expect(res.status).toBe(200)
+    const body = await json(res)
+    expect(body).toEqual({ id, status: 'failed', finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+    const [row] = await h.db.sql`select status, finished_at from test_runs where id = ${id}`
+    expect(row).toEqual({ status: 'failed', finishedAt: new Date(body.finishedAt) })
+    const again = await finish(id, { status: 'failed' })
+    expect(again.status).toBe(200)
+    expect(await json(again)).toEqual(body)
+  })
+
+  it('should refuse another final status with a 409 naming the first', async () => {
+    const id = await newRun()
+    expect((await finish(id, { status: 'passed' })).status).toBe(200)
+    const res = await finish(id, { status: 'aborted' })
+    expect(res.status).toBe(409)
+    expect((await json(res)).error).toMatchObject({
+      code: 'test_run_finished',
+      message: `test run ${id} already finished as passed`,
+    })
+    const [row] = await h.db.sql`select status from test_runs where id = ${id}`
+    expect(row).toEqual({ status: 'passed' })
+  })
+
+  it('should refuse a bad status, an unknown run, another site’s run and read keys', async () => {
+    const id = await newRun()
+    const bad = await finish(id, { status: 'running' })
+    expect(bad.status).toBe(400)
+    expect((await json(bad)).error).toMatchObject({
+      code: 'invalid_status',
+      message: 'status must be one of passed, failed, aborted, got "running"',
+    })
+    expect((await finish(id, '{')).status).toBe(400)
+    expect((await finish('not-a-uuid', { status: 'passed' })).status).toBe(404)
+    expect((await finish(randomUUID(), { status: 'passed' })).status).toBe(404)
+    const other = await createSite(h.db.sql, {
+      name: 'other',
+      companyName: `other ${randomUUID()}`,
+      origins: ['https://other.example'],
+    })
+    expect((await finish(id, { status: 'passed' }, other.siteKey)).status).toBe(404)
+    expect((await finish(id, { status: 'passed' }, h.site.readKey)).status).toBe(403)
+    expect((await finish(id, { status: 'passed' }, null)).status).toBe(401)
+    const [row] = await h.db.sql`select status, finished_at from test_runs where id = ${id}`
+    expect(row).toEqual({ status: 'running', finishedAt: null })
   })
 })

@@ -1,4 +1,14 @@
+import { randomUUID } from 'node:crypto'
 import type { BrowserContext, Page } from '@playwright/test'
+import { AttachError, check, isContext } from './errors.js'
+import { initScript } from './inPage.js'
+import { createRecorder, type PageMessage } from './recorder.js'
+import { createSteps, type OpenStep } from './steps.js'
+import type { SightlineSignal, SightlineSummary } from './summary.js'
+import { createTestRun, finishTestRun, type TestRunOptions, type TestRunStatus } from './testRun.js'
+
+export type { TestRunStatus }
+export { AttachError }
 
 export interface AttachOptions {
   /** Collector base URL, e.g. `http://127.0.0.1:7070`; the SDK is fetched from `<collector>/sdk.js`. */
@@ -13,36 +23,52 @@ export interface AttachOptions {
    * Creates a `test_runs` row (persona must have name, age, techLiteracy and goals) and links every
    * session of `target` to it; `platform_details` is read from the real browser.
    */
-  testRun?: {
-    name: string
-    persona: Record<string, unknown>
-    testConfig?: Record<string, unknown>
-    aiMetadata?: Record<string, unknown>
-  }
+  testRun?: TestRunOptions
 }
 
 export interface SightlineHandle {
   /** The `test_runs` id the sessions are linked to, when `testRun` was given. */
   testRunId: string | undefined
-  /** Resolves once the collector has acknowledged everything captured so far, in every page and frame. */
-  flush(): Promise<void>
+  /**
+   * Resolves once the collector has acknowledged everything captured so far, in every page and frame,
+   * and every signal has reached the listeners. Throws what a signal listener threw.
+   */
+  flush(options?: { timeout?: number }): Promise<void>
   /** The user_session_id of each open page (one per origin: frames of one origin share it). */
   sessionIds(): Promise<string[]>
+  /**
+   * A test step, recorded in every open page (a `custom` event `test.step`, phase start and end) and in
+   * pages loaded while it runs. With a body: runs it and returns its result (a throw fails the step).
+   * Without: returns the open step, to `end()` yourself.
+   */
+  step<T>(title: string, body: () => T | Promise<T>): Promise<T>
+  step(title: string): Promise<OpenStep>
+  /**
+   * Frustration signals, uncaught errors and failed requests, as they happen in any page. Returns the
+   * function that removes the listener. A listener that throws fails the next flush()/finish().
+   */
+  on(event: 'signal', listener: (signal: SightlineSignal) => void): () => void
+  /** Flushes (and measures the vitals of open pages) and summarizes everything seen so far. */
+  summary(options?: { timeout?: number }): Promise<SightlineSummary>
+  /**
+   * Ends open steps, flushes, marks the test run finished (`status`, default `passed`) and returns the
+   * summary. Later calls return the same summary.
+   */
+  finish(options?: { status?: TestRunStatus; timeout?: number }): Promise<SightlineSummary>
 }
 
-/** A bad argument: the message names the option and what it must be. */
-export class AttachError extends TypeError {}
-
-function check(ok: boolean, message: string): asserts ok {
-  if (!ok) throw new AttachError(`attachSightline: ${message}`)
-}
-
-const isContext = (target: BrowserContext | Page): target is BrowserContext =>
-  'pages' in target && typeof target.pages === 'function'
+const attached = new WeakSet<BrowserContext | Page>()
+const FLUSH_TIMEOUT_MS = 30_000
+/** How long a flush waits for forwarded signals still on their way over the binding. */
+const DELIVERY_TIMEOUT_MS = 2_000
+const HANDOFF_KEY = '__sightline_handoff'
+/** Signals forwarded per document at most (a page logging errors in a loop stays cheap); the rest are counted. */
+const MAX_FORWARDED = 500
 
 /**
  * Injects the Sightline SDK into every page and frame of `target` before any page script
- * (`addInitScript`); sessions are recorded as `actor = automation` with sampling off.
+ * (`addInitScript`); sessions are recorded as `actor = automation` with sampling off. A tap installed
+ * before the SDK streams signals to the test process (an exposed binding) and counts the rest.
  */
 export async function attachSightline(
   target: BrowserContext | Page,
@@ -60,6 +86,19 @@ export async function attachSightline(
   check(
     typeof options.siteKey === 'string' && /^slp_[\w-]{32}$/.test(options.siteKey),
     `siteKey must be a site key (slp_ followed by 32 characters), got ${JSON.stringify(options.siteKey)}`,
+  )
+  check(
+    options.privacy === undefined || options.privacy === 'default' || options.privacy === 'strict',
+    `privacy must be "default" or "strict", got ${JSON.stringify(options.privacy)}`,
+  )
+  check(
+    options.replay === undefined || typeof options.replay === 'boolean',
+    `replay must be a boolean, got ${JSON.stringify(options.replay)}`,
+  )
+  const related = isContext(target) ? [target, ...target.pages()] : [target, target.context()]
+  check(
+    !related.some((t) => attached.has(t)),
+    `this ${isContext(target) ? 'context (or one of its pages)' : 'page (or its context)'} is already attached: use the handle the first call returned`,
   )
   const endpoint = collector.origin
   const res = await fetch(`${endpoint}/sdk.js`).catch((error: unknown) => {
@@ -82,86 +121,127 @@ export async function attachSightline(
     sampleRate: 1,
     ...(testRunId ? { testRunId } : {}),
   }
-  await target.addInitScript({ content: `window.__sightlineOptions = ${JSON.stringify(config)};\n${sdk}` })
-
-  const frames = () =>
-    (isContext(target) ? target.pages() : [target]).filter((p) => !p.isClosed()).flatMap((p) => p.frames())
-  const inEachFrame = <T>(fn: () => T | Promise<T>) =>
-    Promise.all(frames().map((f) => f.evaluate(fn).catch(() => undefined)))
-  return {
-    testRunId,
-    async flush() {
-      await inEachFrame(() =>
-        (window as unknown as { sightline?: { flush(): Promise<void> } }).sightline?.flush(),
+  attached.add(target)
+  const startedAt = Date.now()
+  const steps = createSteps({
+    broadcast: async (message) => {
+      await Promise.all(
+        pages().map((p) =>
+          p
+            .mainFrame()
+            .evaluate(
+              (m) => (window as { __sightlineStep?: (m: unknown) => void }).__sightlineStep?.(m),
+              message,
+            )
+            .catch(() => {}),
+        ),
       )
     },
-    async sessionIds() {
-      const ids = await inEachFrame(
-        () =>
-          (
-            window as unknown as { sightline?: { getSessionId(): string | null } }
-          ).sightline?.getSessionId() ?? null,
-      )
-      return [...new Set(ids.filter((id): id is string => typeof id === 'string'))]
-    },
-  }
-}
-
-const PERSONA_FIELDS = ['name', 'age', 'techLiteracy', 'goals']
-
-/** What the browser really is: read from a page of the target (a new blank one for a context). */
-async function platformDetails(target: BrowserContext | Page): Promise<Record<string, unknown>> {
-  const context = isContext(target) ? target : target.context()
-  const page = isContext(target) ? await context.newPage() : target
-  try {
-    const inPage = await page.evaluate(() => ({
-      userAgent: navigator.userAgent,
-      os: navigator.platform,
-      viewport: { width: innerWidth, height: innerHeight },
-      deviceScaleFactor: devicePixelRatio,
-      locale: navigator.language,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    }))
-    const browser = context.browser()
-    return {
-      browser: browser?.browserType().name() ?? 'unknown',
-      version: browser?.version() ?? 'unknown',
-      ...inPage,
-    }
-  } finally {
-    if (isContext(target)) await page.close()
-  }
-}
-
-async function createTestRun(
-  target: BrowserContext | Page,
-  endpoint: string,
-  siteKey: string,
-  run: NonNullable<AttachOptions['testRun']>,
-): Promise<string> {
-  check(typeof run.name === 'string' && run.name.length > 0, 'testRun.name must be a non-empty string')
-  const persona = run.persona ?? {}
-  const missing = PERSONA_FIELDS.filter((f) => !(f in persona))
-  check(
-    missing.length === 0,
-    `testRun.persona must have ${PERSONA_FIELDS.join(', ')}; missing: ${missing.join(', ')}`,
-  )
-  const body = {
-    name: run.name,
-    persona,
-    platformDetails: await platformDetails(target),
-    testConfig: run.testConfig,
-    aiMetadata: run.aiMetadata,
-  }
-  const res = await fetch(`${endpoint}/v1/test-runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sightline-key': siteKey },
-    body: JSON.stringify(body),
+    addInitScript: (content) => target.addInitScript({ content }),
   })
-  const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string } }
-  check(
-    res.status === 201 && typeof answer.id === 'string',
-    `the collector refused the test run (${res.status}): ${answer.error?.message ?? 'no message'}`,
-  )
-  return answer.id
+  const recorder = createRecorder(steps.log)
+  const binding = `__sightlineSend_${randomUUID().slice(0, 8)}`
+  await target.exposeBinding(binding, (_source, message: PageMessage) => recorder.receive(message))
+  await target.addInitScript({
+    content: initScript({ binding, handoffKey: HANDOFF_KEY, maxForwarded: MAX_FORWARDED }, config, sdk),
+  })
+
+  const pages = () => (isContext(target) ? target.pages() : [target]).filter((p) => !p.isClosed())
+  const frames = () => pages().flatMap((p) => p.frames())
+  const inEachFrame = <T, A extends boolean | undefined>(fn: (arg: A) => T | Promise<T>, arg: A) =>
+    Promise.all(frames().map((f) => f.evaluate(fn as (arg: unknown) => T, arg).catch(() => undefined)))
+  const warnings: string[] = []
+
+  /** Flushes every frame, then waits until the signals each one forwarded have arrived. */
+  async function collect(measure: boolean, timeout = FLUSH_TIMEOUT_MS) {
+    let timer: NodeJS.Timeout | undefined
+    const reports = await Promise.race([
+      inEachFrame(async (withVitals: boolean) => {
+        const w = window as unknown as {
+          sightline?: { flush(): Promise<void> }
+          __sightlineReport?: (v: boolean) => PageMessage
+        }
+        const delivered = w.sightline?.flush()
+        const report = w.__sightlineReport?.(withVitals)
+        await delivered
+        return report
+      }, measure),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `sightline: the collector at ${endpoint} did not acknowledge the recorded events within ${timeout} ms`,
+              ),
+            ),
+          timeout,
+        )
+      }),
+    ]).finally(() => clearTimeout(timer))
+    for (const report of reports) if (report) recorder.receive(report)
+    const late = await Promise.all(
+      reports.map(async (r) =>
+        r && !(await recorder.delivered(r.d, r.sent ?? 0, r.handed ?? 0, DELIVERY_TIMEOUT_MS))
+          ? r.u
+          : undefined,
+      ),
+    )
+    for (const url of late)
+      if (url)
+        warnings.push(
+          `some signals of ${url} did not reach the test process within ${DELIVERY_TIMEOUT_MS} ms`,
+        )
+    recorder.rethrow()
+  }
+
+  async function sessionIds() {
+    const ids = await inEachFrame(
+      () =>
+        (window as unknown as { sightline?: { getSessionId(): string | null } }).sightline?.getSessionId() ??
+        null,
+      undefined,
+    )
+    return [...new Set(ids.filter((id): id is string => typeof id === 'string'))]
+  }
+
+  let finished: Promise<SightlineSummary> | undefined
+  const summarize = async (timeout?: number) => {
+    await collect(true, timeout)
+    return recorder.summary({ testRunId, sessionIds: await sessionIds(), startedAt, warnings })
+  }
+
+  const handle: SightlineHandle = {
+    testRunId,
+    flush: async (o) => collect(false, o?.timeout),
+    sessionIds,
+    step: ((title: string, body?: () => unknown) =>
+      body === undefined ? steps.start(title) : steps.run(title, body)) as SightlineHandle['step'],
+    on(event, listener) {
+      if (event !== 'signal') throw new TypeError(`on: unknown event ${JSON.stringify(event)}: only "signal"`)
+      if (typeof listener !== 'function') throw new TypeError('on: the listener must be a function')
+      return recorder.on(listener)
+    },
+    summary: async (o) => summarize(o?.timeout),
+    finish(o = {}) {
+      const status = o.status ?? 'passed'
+      if (!['passed', 'failed', 'aborted'].includes(status))
+        return Promise.reject(
+          new TypeError(`finish: status must be passed, failed or aborted, got ${JSON.stringify(status)}`),
+        )
+      finished ??= (async () => {
+        await steps.endAll()
+        // The run is finished even when the summary fails (a listener threw, the collector is down).
+        const summary = await summarize(o.timeout).catch((error: unknown) => ({ error }))
+        const failed = 'error' in summary
+        if (testRunId) {
+          const marking = finishTestRun(endpoint, options.siteKey, testRunId, failed ? 'failed' : status)
+          await (failed ? marking.catch(() => {}) : marking)
+        }
+        if (failed) throw summary.error
+        return summary
+      })()
+      return finished
+    },
+  }
+  return handle
 }
