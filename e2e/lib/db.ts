@@ -26,3 +26,28 @@ export async function everythingStoredFor(sessionId: string): Promise<string> {
   }
   return all
 }
+
+/**
+ * Custom events named `name` stored for a session (only those whose props.tab is `tab`, if given): how
+ * many rows, and how many distinct `props` among them.
+ */
+export async function customEventCounts(
+  sessionId: string,
+  name: string,
+  tab?: string,
+): Promise<{ rows: number; distinct: number }> {
+  const [counts] = await sql<{ rows: number; distinct: number }[]>`
+    select count(*)::int as rows, count(distinct props)::int as distinct
+    from custom_events where user_session_id = ${sessionId} and name = ${name}
+      and (${tab ?? null}::text is null or props->>'tab' = ${tab ?? null})`
+  return counts!
+}
+
+/** Rows of `table` for a session, optionally only those whose `column` equals `value`. */
+export async function countOf(table: string, sessionId: string, where?: [column: string, value: string]) {
+  const [r] = await sql.unsafe<{ n: number }[]>(
+    `select count(*)::int as n from ${table} where user_session_id = $1${where ? ` and ${where[0]} = $2` : ''}`,
+    where ? [sessionId, where[1]] : [sessionId],
+  )
+  return r!.n
+}

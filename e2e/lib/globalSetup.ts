@@ -1,10 +1,6 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { serve } from '@hono/node-server'
-import { createApp } from '../../apps/collector/src/app.js'
 import { createSql } from '../../apps/collector/src/db/connect.js'
 import {
   type EmbeddedDatabase,
@@ -15,14 +11,8 @@ import { migrateUp } from '../../apps/collector/src/db/migrate.js'
 import { loadMigrations } from '../../apps/collector/src/db/migrationFiles.js'
 import { ensurePartitions } from '../../apps/collector/src/db/partitions.js'
 import { createSite } from '../../apps/collector/src/db/sites.js'
-
-const SITE_DIR = fileURLToPath(new URL('../site/', import.meta.url))
-/** Fetch targets of the demo site. */
-const CANNED: Record<string, [number, string]> = {
-  'api/ok': [200, '{"ok":true}'],
-  'api/missing': [404, 'not found'],
-  'api/broken': [500, 'broken'],
-}
+import { startCollector } from './collector.js'
+import { startDemoSite } from './demoSite.js'
 
 /**
  * One fresh database (on DATABASE_URL's server, or an embedded PostgreSQL 18), the collector serving the
@@ -54,35 +44,26 @@ export default async function globalSetup() {
   const [collectorPort, sitePort] = [await findFreePort(), await findFreePort()]
   const siteOrigin = `http://127.0.0.1:${sitePort}`
   const site = await createSite(sql, { name: 'demo', companyName: 'demo', origins: [siteOrigin] })
-  const app = createApp({ sql })
-  const collector = serve({ fetch: app.fetch, port: collectorPort, hostname: '127.0.0.1' }) as Server
-  const collectorUrl = `http://127.0.0.1:${collectorPort}`
-  const demo = createServer(async (req, res) => {
-    const name =
-      (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0]!.slice(1)
-    const canned = CANNED[name]
-    if (canned) {
-      res.writeHead(canned[0], { 'content-type': 'application/json' }).end(canned[1])
-      return
-    }
-    try {
-      const html = (await readFile(path.join(SITE_DIR, path.basename(name)), 'utf8'))
-        .replaceAll('{{COLLECTOR}}', collectorUrl)
-        .replaceAll('{{SITE_KEY}}', site.siteKey)
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
-    } catch {
-      res.writeHead(404).end('not found')
-    }
-  }).listen(sitePort, '127.0.0.1')
+  const collector = await startCollector(sql, collectorPort)
+  // Reserved, then left closed: the demo's request that fails with a network error goes there.
+  const closedOrigin = `http://127.0.0.1:${await findFreePort()}`
+  const demo = startDemoSite({
+    port: sitePort,
+    collectorUrl: collector.url,
+    siteKey: site.siteKey,
+    closedOrigin,
+  })
 
   Object.assign(process.env, {
     E2E_DATABASE_URL: dbUrl,
-    E2E_COLLECTOR_URL: collectorUrl,
+    E2E_COLLECTOR_URL: collector.url,
+    E2E_CLOSED_ORIGIN: closedOrigin,
     E2E_SITE_URL: siteOrigin,
     E2E_SITE_KEY: site.siteKey,
+    E2E_READ_KEY: site.readKey,
   })
   return async () => {
-    collector.close()
+    await collector.stop()
     demo.close()
     await sql.end()
     const cleanup = createSql(adminUrl!, { max: 1 })
