@@ -47,21 +47,32 @@ async function freshDatabase(name: string) {
 }
 
 async function startCollector(url: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/cli.ts', 'start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      SIGHTLINE_RATE_LIMIT_RPS: '1000000',
-      NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
-      SIGHTLINE_RATE_LIMIT_BURST: '1000000',
-      DATABASE_POOL_MAX: '10',
-      SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '1',
+  const child = spawn(
+    process.execPath,
+    // e.g. COLLECTOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (flags NODE_OPTIONS refuses)
+    [
+      ...(process.env.COLLECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'apps/collector/src/cli.ts',
+      'start',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        SIGHTLINE_RATE_LIMIT_RPS: '1000000',
+        NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
+        SIGHTLINE_RATE_LIMIT_BURST: '1000000',
+        DATABASE_POOL_MAX: '10',
+        SIGHTLINE_WRITE_CONCURRENCY: process.env.SIGHTLINE_WRITE_CONCURRENCY ?? '1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  )
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
@@ -198,7 +209,17 @@ async function main() {
       `| at 50 % of COPY (${targetEventsPerSecond} events/s) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
     )
   } finally {
-    for (const c of collectors) c.child.kill('SIGTERM')
+    // Wait for the collectors to exit (a --cpu-prof profile is written then).
+    await Promise.all(
+      collectors.map(
+        ({ child }) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve(null)
+            child.once('exit', resolve)
+            child.kill('SIGTERM')
+          }),
+      ),
+    )
     await sql.end()
   }
 }
