@@ -36,14 +36,15 @@ export function ensureInstalled() {
   }
 }
 
+/** Latest modification time of a file, or of any file under a folder. */
+const newest = (p) =>
+  statSync(p).isDirectory()
+    ? readdirSync(p).reduce((m, name) => Math.max(m, newest(path.join(p, name))), 0)
+    : statSync(p).mtimeMs
+
 /** Builds the SDK's script-tag bundles when they are missing or older than a source file. */
 export function ensureSdkBuilt() {
   const bundle = path.join(root, 'packages/sdk/dist/script/sdk.js')
-  const newest = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = path.join(dir, e.name)
-      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-    }, 0)
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(path.join(root, 'packages/sdk/src'))) return
   const [cmd, prefix] = pnpmCommand()
   console.error('sightline: building the browser SDK')
@@ -54,6 +55,24 @@ export function ensureSdkBuilt() {
   if (result.status !== 0) {
     console.error('sightline: the SDK build failed (see above); /sdk.js will serve a placeholder')
   }
+}
+
+/** Builds the dashboard (apps/dashboard/dist) when it is missing or older than a source file. */
+export function ensureDashboardBuilt() {
+  const dir = path.join(root, 'apps/dashboard')
+  const built = path.join(dir, 'dist/index.html')
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
+    newest(path.join(dir, p)),
+  )
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return true
+  const [cmd, prefix] = pnpmCommand()
+  console.error('sightline: building the dashboard')
+  const result = spawnSync(cmd, [...prefix, '--filter', '@sightline/dashboard', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  if (result.status !== 0) console.error('sightline: the dashboard build failed (see above); / will say so')
+  return result.status === 0
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) ensureInstalled()

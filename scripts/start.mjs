@@ -2,11 +2,12 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureInstalled, ensureSdkBuilt } from './ensure-install.mjs'
+import { ensureDashboardBuilt, ensureInstalled, ensureSdkBuilt } from './ensure-install.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 ensureInstalled()
 ensureSdkBuilt()
+ensureDashboardBuilt()
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', path.join(root, 'apps/collector/src/cli.ts'), 'start', ...process.argv.slice(2)],

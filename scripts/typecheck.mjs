@@ -8,7 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
 const projects = ['packages', 'apps']
   .flatMap((dir) => readdirSync(path.join(root, dir)).map((name) => path.join(dir, name)))
-  .concat(['bench', 'e2e'])
+  .concat(['bench', 'e2e', 'reliability'])
   .filter((dir) => existsSync(path.join(root, dir, 'tsconfig.json')))
 let failed = 0
 for (const project of projects) {
