@@ -132,7 +132,10 @@ if (process.argv.includes('--modules')) {
   const rows = [...new Set(owner)].map((f) => {
     let kept = ''
     let bytes = 0
-    for (let i = 0; i < code.length; i++) owner[i] === f ? bytes++ : (kept += code[i])
+    for (let i = 0; i < code.length; i++) {
+      if (owner[i] === f) bytes++
+      else kept += code[i]
+    }
     const name =
       f < 0 ? '(wrapper)' : map.sources[f].replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '')
     return [whole - gzipSync(kept, { level: 9 }).length, bytes, name]
