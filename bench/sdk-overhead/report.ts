@@ -1,4 +1,4 @@
-/** Medians per variant, ratios against `none` and `rrweb`, and the Markdown table. */
+/** Medians per variant, ratios against `none`, `replay` (Sightline + replay) and `rrweb`, and the Markdown table. */
 import type { Variant } from './variants.js'
 
 export interface RunResult {
@@ -27,6 +27,8 @@ export interface RunResult {
   events: number
   replayRecords: number
   eventTypes: Record<string, number>
+  /** Requests and bytes per kind of upload (peers: `replay` and the rest, by endpoint). */
+  uploadKinds: Record<string, { requests: number; bytes: number }>
   /** CORS preflights during the run (expected 0). */
   preflights: number
   /** Console errors, page errors and failed requests other than the ones the interaction causes on purpose. */
@@ -34,7 +36,7 @@ export interface RunResult {
 }
 
 export type Summary = Record<
-  Exclude<keyof RunResult, 'variant' | 'rep' | 'problems' | 'eventTypes' | 'preflights'>,
+  Exclude<keyof RunResult, 'variant' | 'rep' | 'problems' | 'eventTypes' | 'uploadKinds' | 'preflights'>,
   number
 > & {
   runs: number
@@ -87,21 +89,31 @@ export interface Ratios {
   /** Script time added to `none`, per minute of interaction (ms/min). */
   scriptOverheadMsPerMin: number | null
   scriptVsRrweb: number | null
+  heapVsNone: number | null
   heapVsRrweb: number | null
   bytesPerMinVsRrweb: number | null
+  /** Against Sightline + replay, the configuration comparable to the peers with replay on. */
+  scriptVsReplay: number | null
+  heapVsReplay: number | null
+  bytesPerMinVsReplay: number | null
 }
 
 export function ratios(medians: Record<string, Summary>): Record<string, Ratios> {
   const out: Record<string, Ratios> = {}
   const none = medians.none
   const rrweb = medians.rrweb
+  const replay = medians.replay
   for (const [v, s] of Object.entries(medians)) {
     out[v] = {
       scriptVsNone: ratio(s.scriptMs, none?.scriptMs),
       scriptOverheadMsPerMin: none ? Math.round(((s.scriptMs - none.scriptMs) / s.seconds) * 60) : null,
       scriptVsRrweb: ratio(s.scriptMs, rrweb?.scriptMs),
+      heapVsNone: ratio(s.heapBytes, none?.heapBytes),
       heapVsRrweb: ratio(s.heapBytes, rrweb?.heapBytes),
       bytesPerMinVsRrweb: ratio(s.bytesPerMin, rrweb?.bytesPerMin),
+      scriptVsReplay: ratio(s.scriptMs, replay?.scriptMs),
+      heapVsReplay: ratio(s.heapBytes, replay?.heapBytes),
+      bytesPerMinVsReplay: ratio(s.bytesPerMin, replay?.bytesPerMin),
     }
   }
   return out
@@ -117,15 +129,20 @@ const COLUMNS: [title: string, cell: (s: Summary, r: Ratios | undefined) => stri
   ['script vs none', (_, r) => times(r?.scriptVsNone)],
   ['+script ms/min', (_, r) => fmt(r?.scriptOverheadMsPerMin)],
   ['script vs rrweb', (_, r) => times(r?.scriptVsRrweb)],
+  ['script vs replay', (_, r) => times(r?.scriptVsReplay)],
   ['burst: mutations ms', (s) => fmt(s.burstSyncMs, 1)],
   ['burst: → observers done ms', (s) => fmt(s.burstObservedMs, 1)],
   ['burst: → setTimeout(0) ms', (s) => fmt(s.burstTaskMs, 1)],
   ['burst: → next frame ms', (s) => fmt(s.burstFrameMs, 1)],
   ['heap MB', (s) => fmt(s.heapBytes / 2 ** 20, 1)],
+  ['heap vs none', (_, r) => times(r?.heapVsNone)],
   ['heap vs rrweb', (_, r) => times(r?.heapVsRrweb)],
+  ['heap vs replay', (_, r) => times(r?.heapVsReplay)],
   ['long tasks', (s) => fmt(s.longTasks)],
+  ['long task ms', (s) => fmt(s.longTaskMs)],
   ['KB/min uploaded', (s) => fmt(s.bytesPerMin / 1024, 1)],
   ['bytes vs rrweb', (_, r) => times(r?.bytesPerMinVsRrweb)],
+  ['bytes vs replay', (_, r) => times(r?.bytesPerMinVsReplay)],
   ['runs', (s) => String(s.runs)],
 ]
 

@@ -1,15 +1,18 @@
 /**
  * One HTTP server on 127.0.0.1 (free port) for everything, so the page, the scripts, the fetch
  * targets and the sink share one origin: the page (`/page.html?v=VARIANT&key=KEY`), `/sdk.js`,
- * `/sdk-replay.js`, `/rrweb.js`, `/api/*` (200/404/500 after a few ms) and the sink `/v1/batch`,
- * which counts request-body bytes per site key and answers like the collector. The page's own fetches
- * (`/api/*`) go to the same handler on a second port: the SDK skips requests to its endpoint's origin.
+ * `/sdk-replay.js`, `/rrweb.js`, `/peers/<peer>.js`, `/api/*` (200/404/500 after a few ms), the sink
+ * `/v1/batch`, which counts request-body bytes per site key and answers like the collector, and the
+ * peers' sinks `/sink/<peer>/<key>/…`, which count request-body bytes per key too and answer what each
+ * peer SDK needs to keep going (peers.ts). The page's own fetches (`/api/*`) go to the same handler on
+ * a second port: the SDK skips requests to its endpoint's origin.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, inflateSync } from 'node:zlib'
 import type { Assets } from './assets.js'
 import { renderPage } from './page.js'
+import { isPeer, PEER_DEFS } from './peers.js'
 import { headFor, VARIANTS, type Variant } from './variants.js'
 
 export interface SinkStats {
@@ -24,6 +27,10 @@ export interface SinkStats {
   types: Record<string, number>
   /** Bodies that did not decompress or parse as JSON. */
   bad: number
+  /** Requests and body bytes (as sent) per kind of upload (`batch`; for peers e.g. `replay`, `rum`). */
+  kinds: Record<string, { requests: number; bytes: number }>
+  /** Date.now() of the last request (0: none yet). */
+  lastAt: number
 }
 
 const emptyStats = (): SinkStats => ({
@@ -34,7 +41,28 @@ const emptyStats = (): SinkStats => ({
   replayRecords: 0,
   types: {},
   bad: 0,
+  kinds: {},
+  lastAt: 0,
 })
+
+function count(stats: SinkStats, kind: string, bytes: number) {
+  stats.requests++
+  stats.bytes += bytes
+  stats.lastAt = Date.now()
+  const k = stats.kinds[kind] ?? { requests: 0, bytes: 0 }
+  k.requests++
+  k.bytes += bytes
+  stats.kinds[kind] = k
+}
+
+/** Body size once decompressed, where the whole body is gzip or zlib (peers' own formats otherwise). */
+function rawSize(body: Buffer): number {
+  try {
+    if (body[0] === 0x1f && body[1] === 0x8b) return gunzipSync(body).length
+    if (body[0] === 0x78) return inflateSync(body).length
+  } catch {}
+  return body.length
+}
 
 export interface BenchServer {
   origin: string
@@ -102,8 +130,7 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
   async function batch(req: IncomingMessage, res: ServerResponse, url: URL) {
     const body = await readBody(req)
     const s = sink(url.searchParams.get('key') ?? '')
-    s.requests++
-    s.bytes += body.length
+    count(s, 'batch', body.length)
     const accepted = tally(s, body, url.searchParams.get('encoding') === 'gzip')
     send(res, 200, 'application/json', JSON.stringify({ ok: true, duplicate: false, accepted, rejected: [] }))
   }
@@ -121,6 +148,37 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
     setTimeout(() => send(res, status, 'application/json', body), 3 + (url.search.length % 5))
   }
 
+  /** `/sink/<peer>/<key><rest>`: count what the peer sent (bodies only), answer what it needs. */
+  async function peerSink(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const [, , peer = '', key = ''] = url.pathname.split('/')
+    if (!isPeer(peer)) return send(res, 404, 'text/plain', 'unknown peer')
+    const body = await readBody(req)
+    const def = PEER_DEFS[peer]
+    const request = {
+      method: req.method ?? 'GET',
+      rest: url.pathname.slice(`/sink/${peer}/${key}`.length),
+      url,
+      headers: req.headers,
+      body,
+    }
+    const s = sink(key)
+    if (body.length > 0) {
+      count(s, def.kind(request), body.length)
+      s.rawBytes += rawSize(body)
+    }
+    const reply = def.reply(request, assets)
+    if (!reply) return send(res, 404, 'text/plain', 'not found')
+    // No `cache-control: no-store` here: with it, Chromium keeps a keepalive request's bytes in its 64 KB
+    // in-flight quota until the page reads the response body, which Sentry's transport never does, so
+    // its next keepalive upload fails or hangs (an artefact of this header, not of the SDK).
+    res.writeHead(reply.status, {
+      'content-type': reply.type,
+      'content-length': Buffer.byteLength(reply.body),
+      ...CORS,
+    })
+    res.end(reply.body)
+  }
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', origin)
     if (req.method === 'OPTIONS') {
@@ -128,11 +186,14 @@ export async function startServer(assets: Assets): Promise<BenchServer> {
       return send(res, 204, 'text/plain', '')
     }
     if (url.pathname === '/v1/batch' && req.method === 'POST') return void batch(req, res, url)
+    if (url.pathname.startsWith('/sink/')) return void peerSink(req, res, url)
     if (url.pathname.startsWith('/api/')) return void readBody(req).then(() => api(res, url))
     const js = 'text/javascript; charset=utf-8'
     if (url.pathname === '/sdk.js') return send(res, 200, js, assets.sdk)
     if (url.pathname === '/sdk-replay.js') return send(res, 200, js, assets.sdkReplay)
     if (url.pathname === '/rrweb.js') return send(res, 200, js, assets.rrweb)
+    const peer = /^\/peers\/([a-z]+)\.js$/.exec(url.pathname)?.[1] ?? ''
+    if (isPeer(peer)) return send(res, 200, js, assets.peers[peer])
     if (url.pathname === '/page.html') {
       const v = (url.searchParams.get('v') ?? 'none') as Variant
       if (!VARIANTS.includes(v)) return send(res, 400, 'text/plain', 'unknown variant')

@@ -1,10 +1,17 @@
 /**
- * The four variants: what each puts in the page's <head>, how to tell it is ready, and how to make
- * it upload what it still holds. All scripts come from the one bench origin (no CORS preflight).
+ * The variants: no SDK, Sightline core, Sightline + replay, rrweb alone, and the peer SDKs (peers.ts):
+ * what each puts in the page's <head>, how to tell it is ready, and how to make it upload what it
+ * still holds. All scripts come from the one bench origin and every upload goes back to it (no CORS
+ * preflight).
  */
+import { isPeer, PEER_DEFS, PEERS, type PeerConfig } from './peers.js'
+import type { SinkStats } from './server.js'
 
-export const VARIANTS = ['none', 'core', 'replay', 'rrweb'] as const
+export const VARIANTS = ['none', 'core', 'replay', 'rrweb', ...PEERS] as const
 export type Variant = (typeof VARIANTS)[number]
+
+/** Where a peer variant sends: its own path on the bench origin, per site key. */
+export const sinkUrl = (origin: string, variant: Variant, key: string) => `${origin}/sink/${variant}/${key}`
 
 /** `slp_` + 32 characters of [A-Za-z0-9_-]: one key per run, so the sink can count each run apart. */
 export function siteKey(variant: Variant, rep: number): string {
@@ -53,6 +60,10 @@ export function headFor(variant: Variant, endpoint: string, key: string): string
       return sdk(true)
     case 'rrweb':
       return `<script src="/rrweb.js"></script><script>${rrwebRecorder(endpoint, key)}</script>`
+    default: {
+      const config: PeerConfig = { sink: sinkUrl(endpoint, variant, key), host: new URL(endpoint).host, key }
+      return `<script src="/peers/${variant}.js"></script><script>benchPeer.start(${JSON.stringify(config)})</script>`
+    }
   }
 }
 
@@ -67,7 +78,27 @@ export function readyCheck(variant: Variant): string {
       return '!!window.sightline?.getSessionId?.() && !!window.__sightlineRecorder'
     case 'rrweb':
       return '!!window.__rrwebBench?.ready'
+    default:
+      return PEER_DEFS[variant].ready
   }
+}
+
+/** Whether the variant's sink has received replay data (always true for the non-peer variants). */
+export function sentReplay(variant: Variant, stats: SinkStats): boolean {
+  return !isPeer(variant) || (stats.kinds.replay?.requests ?? 0) > 0
+}
+
+/**
+ * Server-side half of the ready check: most peers must also have delivered replay data to the sink
+ * before the measurement starts (the SDK's own state alone does not prove that it records).
+ */
+export function sinkReady(variant: Variant, stats: SinkStats): boolean {
+  return !isPeer(variant) || !PEER_DEFS[variant].readyOnSink || sentReplay(variant, stats)
+}
+
+/** ms the sink must stay quiet after flushExpression before the run's bytes are read. */
+export function drainMs(variant: Variant): number {
+  return isPeer(variant) ? PEER_DEFS[variant].drainMs : 0
 }
 
 /** Page expression resolving once the variant has uploaded everything it holds. */
@@ -80,5 +111,7 @@ export function flushExpression(variant: Variant): string | null {
       return 'window.sightline.flush()'
     case 'rrweb':
       return 'window.__rrwebBench.flush()'
+    default:
+      return PEER_DEFS[variant].flush
   }
 }
