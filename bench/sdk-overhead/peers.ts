@@ -199,6 +199,8 @@ const posthog: Peer = {
   // config the sink serves; the recorder (dist/lazy-recorder.js) is fetched from api_host/static/.
   // opt_out_useragent_filter: PostHog drops every event from a "HeadlessChrome" user agent as a bot
   // otherwise (its own console warning recommends the option for end-to-end tests).
+  // _forceAllowLocalhostNetworkCapture: the recorder skips network capture on localhost/127.0.0.1;
+  // on a real host the remote config's network_timing would turn it on (set before the recorder loads).
   entry: `
 import posthog from 'posthog-js'
 export function start(c) {
@@ -207,6 +209,7 @@ export function start(c) {
     person_profiles: 'identified_only',
     opt_out_useragent_filter: true,
   })
+  if (posthog.sessionRecording) posthog.sessionRecording._forceAllowLocalhostNetworkCapture = true
   window.__peer = { sdk: posthog }
 }`,
   // Recording started and its status `active` (PostHog's own recording state; it sends the first
