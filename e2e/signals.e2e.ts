@@ -276,12 +276,13 @@ test('toMeetWebVitals: an open page is measured (CLS, INP with their elements); 
   await page.click('#slow')
   await expect(page.locator('#slow')).toHaveText('done')
   const open = await sightlineExpect(handle)
-    .toMeetWebVitals({ LCP: 2500, CLS: 0.1, INP: 200 })
+    // LCP's bound is loose on purpose: on a loaded 2-core machine a local page's LCP can pass 2.5 s.
+    .toMeetWebVitals({ LCP: 60_000, CLS: 0.1, INP: 200 })
     .then(
       () => undefined,
       (e: Error) => e.message,
     )
-  expect(open).toMatch(/Expected LCP ≤ 2500 ms, CLS ≤ 0\.1, INP ≤ 200 ms on every page, 2 over:\n/)
+  expect(open).toMatch(/Expected LCP ≤ 60000 ms, CLS ≤ 0\.1, INP ≤ 200 ms on every page, 2 over:\n/)
   expect(open).toMatch(
     new RegExp(
       String.raw`  - CLS 0\.\d+ > 0\.1 \((needs-improvement|poor)\) — page ${janky.origin}/janky\.html element [^,]+, measured at`,
