@@ -33,8 +33,15 @@ function instrumentLatency(eventName) {
   }
   const text = async (body, gzip) => {
     if (typeof body === 'string') return body
-    if (!(body instanceof Blob)) return ''
-    const stream = gzip ? body.stream().pipeThrough(new DecompressionStream('gzip')) : body.stream()
+    // The SDK sends a Blob, an ArrayBuffer or a typed array (compressed bytes), depending on its version.
+    const blob =
+      body instanceof Blob
+        ? body
+        : body instanceof ArrayBuffer || ArrayBuffer.isView(body)
+          ? new Blob([body])
+          : null
+    if (!blob) return ''
+    const stream = gzip ? blob.stream().pipeThrough(new DecompressionStream('gzip')) : blob.stream()
     return new Response(stream).text()
   }
   window.__latency = {
