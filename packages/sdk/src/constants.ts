@@ -16,6 +16,12 @@ export const OUTBOX_MAX_BYTES = 5 * 1024 * 1024
 /** First retry delay; doubles with ±50 % jitter up to the cap (Datadog/PostHog practice). */
 export const RETRY_BASE_MS = 1_000
 export const RETRY_MAX_MS = 60_000
+/**
+ * A regular request (answer and body) not finished by then is aborted and retried like a network error:
+ * the sender sends one request at a time, so one stalled connection would otherwise hold up every
+ * batch of the page. The collector answers within 2 s even when its database is down (503).
+ */
+export const REQUEST_TIMEOUT_MS = 30_000
 
 /** A session ends after this much inactivity (peers: 30 min). */
 export const SESSION_IDLE_MS = 30 * 60 * 1000

@@ -4,7 +4,8 @@ import { EXIT_BUDGET_BYTES } from '../constants.js'
 import { createOutbox } from './outbox.js'
 import { backoffMs, createSender, retryAfterMs } from './sender.js'
 
-type Answer = { status: number; headers?: Record<string, string> } | 'network-error'
+/** 'stall': the request never answers; it ends only when the sender aborts it (its signal). */
+type Answer = { status: number; headers?: Record<string, string> } | 'network-error' | 'stall'
 
 function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> = async () => null) {
   const calls: { url: string; init: RequestInit; body: string }[] = []
@@ -16,6 +17,10 @@ function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> 
     calls.push({ url: String(url), init: init!, body })
     const answer = answers.shift() ?? { status: 200 }
     if (answer === 'network-error') throw new TypeError('Failed to fetch')
+    if (answer === 'stall')
+      return new Promise<Response>((_, reject) =>
+        init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )
     // A plain object, not a real Response: its body resolves in a microtask, so fake time fully drives the test.
     const headers = answer.headers ?? {}
     return {
@@ -101,6 +106,23 @@ describe('createSender', () => {
     await settle(120_000)
     expect(calls.length).toBe(5)
     expect(new Set(calls.map((c) => JSON.parse(c.body).batchId))).toEqual(new Set(['b1']))
+    expect(outbox.list()).toHaveLength(0)
+  })
+
+  it('should abort a request that does not finish in 30 s and retry the same batch, so one stalled connection holds nothing up', async () => {
+    const { calls, outbox, sender, add } = setup(['stall', { status: 200 }, { status: 200 }])
+    add(1)
+    add(2)
+    sender.kick()
+    await settle()
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.init.signal!.aborted).toBe(false)
+    await settle(29_000)
+    expect(calls).toHaveLength(1) // still waiting for the stalled answer
+    await settle(1_000)
+    expect(calls[0]!.init.signal!.aborted).toBe(true)
+    await settle(5_000) // backoff after the abort (1 s ± 50 %), then b1 again and b2
+    expect(calls.map((c) => JSON.parse(c.body).batchId)).toEqual(['b1', 'b1', 'b2'])
     expect(outbox.list()).toHaveLength(0)
   })
 

@@ -1,4 +1,4 @@
-import { EXIT_BUDGET_BYTES, RETRY_BASE_MS, RETRY_MAX_MS } from '../constants.js'
+import { EXIT_BUDGET_BYTES, REQUEST_TIMEOUT_MS, RETRY_BASE_MS, RETRY_MAX_MS } from '../constants.js'
 import { byteLength } from '../tools/bytes.js'
 import { monitor } from '../tools/monitor.js'
 import { gzip } from './compress.js'
@@ -30,8 +30,8 @@ export const backoffMs = (attempts: number, random = Math.random()): number =>
 
 /**
  * Sends the outbox in order, one request at a time: regular sends are plain fetches (no keepalive)
- * whose bodies are always read; retries reuse batch id and sequence; 408/429/5xx/network errors back
- * off (honouring Retry-After), other 4xx drop the batch. On page exit, `exit()` sends what fits in
+ * whose bodies are always read, aborted after REQUEST_TIMEOUT_MS; retries reuse batch id and sequence;
+ * 408/429/5xx/network errors/timeouts back off (honouring Retry-After), other 4xx drop the batch. On page exit, `exit()` sends what fits in
  * 60,000 bytes with keepalive fetches (events before replay) and leaves the rest for the next page.
  */
 export function createSender(deps: SenderDeps) {
@@ -65,12 +65,18 @@ export function createSender(deps: SenderDeps) {
     const gz = await compress(text)
     let status = 0
     let wait = 0
+    const abort = new AbortController()
+    const stalled = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
     try {
-      const res = await post(gz ? `${base}&encoding=gzip` : base, init(gz ?? text))
+      const res = await post(gz ? `${base}&encoding=gzip` : base, {
+        ...init(gz ?? text),
+        signal: abort.signal,
+      })
       status = res.status
       wait = retryAfterMs(res.headers.get('retry-after'), now())
       await res.text() // always read: an unread body holds the connection (and, with keepalive, the quota)
     } catch {}
+    clearTimeout(stalled)
     if (status > 199 && status < 300) return outbox.remove(p.id)
     if (status > 399 && status < 500 && status !== 408 && status !== 429) {
       outbox.remove(p.id)
