@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test'
 import { attachSightline, type SightlineSignal } from '@sightline/playwright'
 import { expect as sightlineExpect } from '@sightline/playwright/test'
 import { createSite } from '../apps/collector/src/db/sites.js'
+import { EVENT_TABLES } from '../apps/collector/src/db/tables.js'
 import { sql } from './lib/db.js'
 
 const SITE = process.env.E2E_SITE_URL!
@@ -11,23 +12,7 @@ const attach = (context: Parameters<typeof attachSightline>[0]) =>
   attachSightline(context, { collector: process.env.E2E_COLLECTOR_URL!, siteKey: process.env.E2E_SITE_KEY! })
 
 /** Where each event kind is stored. */
-const TABLE_OF: Record<string, string> = {
-  perf: 'page_performance',
-  scroll: 'scroll_events',
-  click: 'click_events',
-  form: 'form_interactions',
-  rage: 'rage_click_incidents',
-  mouse: 'mouse_movements',
-  key: 'keyboard_events',
-  visibility: 'visibility_changes',
-  network: 'network_requests',
-  console: 'console_logs',
-  error: 'javascript_errors',
-  element: 'element_visibility',
-  signal: 'frustration_signals',
-  pageview: 'page_views',
-  custom: 'custom_events',
-}
+const TABLE_OF: Record<string, string> = EVENT_TABLES
 
 test("on('signal'): the dead click, the error click, the JS error and the 404 reach the test as they happen; finish() counts match the database", async ({
   context,

@@ -1,27 +1,10 @@
 import type { Sql } from 'postgres'
+import { EVENT_TABLES } from '../../apps/collector/src/db/tables.js'
 import type { Attempt, BatchRecord } from './loadgen.js'
 import { partitionedTables } from './postgres.js'
 
 /** The table each event type lands in (identify updates user_sessions and has no row of its own). */
-export const TABLE_OF: Record<string, string> = {
-  perf: 'page_performance',
-  scroll: 'scroll_events',
-  click: 'click_events',
-  form: 'form_interactions',
-  rage: 'rage_click_incidents',
-  mouse: 'mouse_movements',
-  key: 'keyboard_events',
-  visibility: 'visibility_changes',
-  network: 'network_requests',
-  console: 'console_logs',
-  error: 'javascript_errors',
-  element: 'element_visibility',
-  signal: 'frustration_signals',
-  pageview: 'page_views',
-  custom: 'custom_events',
-  drop: 'client_reports',
-  replay: 'replay_segments',
-}
+export const TABLE_OF: Record<string, string> = EVENT_TABLES
 
 export interface StoredCheck {
   generatedBatches: number

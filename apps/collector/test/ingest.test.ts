@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSite, insertKey } from '../src/db/sites.js'
+import { EVENT_TABLES } from '../src/db/tables.js'
 import { generateKey } from '../src/keys.js'
 import { ingestCounters } from '../src/metrics.js'
 import { createHarness, everyKind, type Harness, json, makeBatch, ORIGIN, post } from './ingestHelpers.js'
@@ -13,25 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => h.drop())
 
-const TABLE_OF: Record<string, string> = {
-  perf: 'page_performance',
-  scroll: 'scroll_events',
-  click: 'click_events',
-  form: 'form_interactions',
-  rage: 'rage_click_incidents',
-  mouse: 'mouse_movements',
-  key: 'keyboard_events',
-  visibility: 'visibility_changes',
-  network: 'network_requests',
-  console: 'console_logs',
-  error: 'javascript_errors',
-  element: 'element_visibility',
-  signal: 'frustration_signals',
-  pageview: 'page_views',
-  custom: 'custom_events',
-  drop: 'client_reports',
-  replay: 'replay_segments',
-}
+const TABLE_OF: Record<string, string> = EVENT_TABLES
 
 describe('POST /v1/batch: storing', () => {
   it('should store each event kind in its table under the batch user_session_id', async () => {

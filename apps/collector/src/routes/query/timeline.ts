@@ -3,29 +3,17 @@ import { Hono } from 'hono'
 import type { TransactionSql } from 'postgres'
 import { z } from 'zod'
 import type { AppDeps } from '../../app.js'
+import { EVENT_TABLES } from '../../db/tables.js'
 import { ApiError } from '../../errors.js'
 import { requireReadKey, withTenant } from './auth.js'
 import { cursorParam, encodeCursor, limitParam, parseId, parseQuery } from './params.js'
 import type { RouteSpec } from './spec.js'
 
 /** Recording table of each timeline kind (replay_segments: /replay; client_reports: not shown). */
-export const TIMELINE_TABLES: Record<TimelineKind, string> = {
-  pageview: 'page_views',
-  click: 'click_events',
-  scroll: 'scroll_events',
-  form: 'form_interactions',
-  rage: 'rage_click_incidents',
-  mouse: 'mouse_movements',
-  key: 'keyboard_events',
-  visibility: 'visibility_changes',
-  network: 'network_requests',
-  console: 'console_logs',
-  error: 'javascript_errors',
-  element: 'element_visibility',
-  perf: 'page_performance',
-  signal: 'frustration_signals',
-  custom: 'custom_events',
-}
+export const TIMELINE_TABLES = Object.fromEntries(TIMELINE_KINDS.map((k) => [k, EVENT_TABLES[k]])) as Record<
+  TimelineKind,
+  string
+>
 
 /** Key columns every recording table has; `data` holds the others. */
 const KEY_COLUMNS = '{user_session_id,site_id,occurred_at,batch_id,event_index,tab_id,page_url}'
