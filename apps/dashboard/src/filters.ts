@@ -1,18 +1,8 @@
+import { SIGNAL_KINDS } from '@sightline/schema/kinds'
 import type { Params } from './api.js'
 import type { PageContext } from './context.js'
 import { rangeFrom } from './format.js'
 import { h } from './h.js'
-
-export const SIGNAL_KINDS = [
-  'rage_click',
-  'dead_click',
-  'error_click',
-  'failed_request_click',
-  'excessive_scrolling',
-  'quick_back',
-  'form_abandonment',
-  'mouse_thrashing',
-] as const
 
 const RANGE_LABELS: [string, string][] = [
   ['24h', 'Last 24 hours'],

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SIGNAL_KINDS } from './kinds.js'
 import {
   MAX_BODY_CHARS,
   MAX_MESSAGE_CHARS,
@@ -201,16 +202,7 @@ export const ElementEvent = z.object({
   firstVisibleAt: epochMs.optional(),
 })
 
-export const SIGNAL_KINDS = [
-  'rage_click',
-  'dead_click',
-  'error_click',
-  'failed_request_click',
-  'excessive_scrolling',
-  'quick_back',
-  'form_abandonment',
-  'mouse_thrashing',
-] as const
+export { SIGNAL_KINDS }
 
 export const SignalEvent = z.object({
   type: z.literal('signal'),
