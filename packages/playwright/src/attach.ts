@@ -162,6 +162,13 @@ export async function attachSightline(
           __sightlineReport?: (v: boolean) => PageMessage
         }
         const delivered = w.sightline?.flush()
+        // An interaction's event timing entry exists only once its next frame is presented: measuring
+        // right after a click would miss it. Two frames (at most 200 ms, rAF may not run) let it land.
+        if (withVitals)
+          await new Promise<void>((done) => {
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)))
+            setTimeout(done, 200)
+          })
         const report = w.__sightlineReport?.(withVitals)
         await delivered
         return report

@@ -152,17 +152,19 @@ export function installTap(
 
   // INP needs every slow interaction: event timing keeps only those of 104 ms or more in its buffer.
   const slow = new Map<number, { duration: number; target: unknown }>()
+  const note = (entries: PerformanceEntryList) => {
+    for (const e of entries as PerformanceEventTiming[]) {
+      const id = (e as { interactionId?: number }).interactionId
+      if (id && e.duration > (slow.get(id)?.duration ?? -1))
+        slow.set(id, { duration: e.duration, target: e.target })
+    }
+    if (slow.size > 40)
+      for (const [id] of [...slow].sort((a, b) => a[1].duration - b[1].duration).slice(0, 20)) slow.delete(id)
+  }
+  let events: PerformanceObserver | undefined
   try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as PerformanceEventTiming[]) {
-        const id = (e as { interactionId?: number }).interactionId
-        if (id && e.duration > (slow.get(id)?.duration ?? -1))
-          slow.set(id, { duration: e.duration, target: e.target })
-      }
-      if (slow.size > 40)
-        for (const [id] of [...slow].sort((a, b) => a[1].duration - b[1].duration).slice(0, 20))
-          slow.delete(id)
-    }).observe({ type: 'event', buffered: true, durationThreshold: 40 } as PerformanceObserverInit)
+    events = new PerformanceObserver((list) => note(list.getEntries()))
+    events.observe({ type: 'event', buffered: true, durationThreshold: 40 } as PerformanceObserverInit)
   } catch {}
   const buffered = (type: string) => {
     try {
@@ -177,6 +179,8 @@ export function installTap(
   }
   /** The vitals so far, as web-vitals would report them if the page were hidden now. */
   const measure = () => {
+    // Entries already queued for the observer but not yet delivered (its callback is a task of its own).
+    if (events) note(events.takeRecords())
     const out: Record<string, { value: number; selector?: string | undefined }> = {}
     // biome-ignore lint/suspicious/noExplicitAny: activationStart is not in every lib.dom
     const start = (performance.getEntriesByType('navigation')[0] as any)?.activationStart || 0
