@@ -21,7 +21,10 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist/script',
     emptyOutDir: false,
-    sourcemap: true,
+    // The map is written next to the bundle (scripts/size.mjs --modules and bench/sdk-overhead read it) but not
+    // referenced from it: the collector serves sdk.js and sdk-replay.js only, so a sourceMappingURL comment would
+    // cost every page bytes for a URL that answers 404.
+    sourcemap: 'hidden',
     lib: {
       entry: replay ? 'src/replay/scriptEntry.ts' : 'src/script.ts',
       formats: ['iife'],
