@@ -12,7 +12,7 @@ import { trackPageViews } from '../capture/trackPageViews.js'
 import { trackScroll } from '../capture/trackScroll.js'
 import { trackVisibility } from '../capture/trackVisibility.js'
 import { trackWebVitals } from '../capture/trackWebVitals.js'
-import { BATCH_MAX_BYTES, BATCH_MAX_EVENTS, FLUSH_INTERVAL_MS, OUTBOX_MAX_BYTES } from '../constants.js'
+import { BATCH_MAX_EVENTS, OUTBOX_MAX_BYTES } from '../constants.js'
 import { startReplay } from '../replay/startReplay.js'
 import { createSessionStore, isSampled, type Session, usableStorage, uuid } from '../session/session.js'
 import { createActivity } from '../tools/activity.js'
@@ -71,43 +71,34 @@ export function init(input: InitOptions): Sightline {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     userAgent: navigator.userAgent,
   }
-  const envelope = (): Envelope => ({
+  // Each batch's own head (JSON.stringify leaves out a testRunId that is undefined).
+  const head = (): Envelope => ({
     v: 1,
     sessionId: session.id,
     tabId,
     sdk: { version: SDK_VERSION },
     page: { url: pageUrl(), viewport: { width: innerWidth, height: innerHeight }, ...device },
-    session: {
-      startedAt: session.startedAt,
-      actor,
-      ...(options.testRunId ? { testRunId: options.testRunId } : {}),
-    },
+    session: { startedAt: session.startedAt, actor, testRunId: options.testRunId },
+    seq: seq++,
+    batchId: uuid(),
   })
 
   const outbox = createOutbox(storage, tabId, OUTBOX_MAX_BYTES, now())
   const dropped = { event: 0, replay: 0 }
+  const drop = (stream: string, events: number) => {
+    dropped[stream === 'replay' ? 'replay' : 'event'] += events
+  }
   const sender = createSender({
     endpoint: options.endpoint,
     siteKey: options.siteKey,
     outbox,
     now,
-    onRejected: (p) => {
-      dropped[p.stream === 'replay' ? 'replay' : 'event'] += p.events
-    },
+    onRejected: (p) => drop(p.stream, p.events),
   })
   const makeBatcher = (stream: 'events' | 'replay', maxEvents: number) =>
-    createBatcher({
-      maxEvents,
-      maxBytes: BATCH_MAX_BYTES,
-      intervalMs: FLUSH_INTERVAL_MS,
-      envelope,
-      nextSeq: () => seq++,
-      batchId: uuid,
-      onBatch: (rest, bytes, events) => {
-        if (!outbox.add({ stream, rest, bytes, events }))
-          dropped[stream === 'replay' ? 'replay' : 'event'] += events
-        sender.kick()
-      },
+    createBatcher(maxEvents, head, (rest, bytes, events) => {
+      if (!outbox.add({ stream, rest, bytes, events })) drop(stream, events)
+      sender.kick()
     })
   const events = makeBatcher('events', BATCH_MAX_EVENTS)
   const replay = makeBatcher('replay', 1)
@@ -217,9 +208,9 @@ export function init(input: InitOptions): Sightline {
     },
     getSessionId: () => (running ? session.id : null),
     identify: (id, traits) =>
-      emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), ...(traits ? { traits } : {}) }),
+      emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), traits: traits || undefined }),
     track: (name, props) =>
-      emit({ type: 'custom', t: now(), url: pageUrl(), name: String(name), ...(props ? { props } : {}) }),
+      emit({ type: 'custom', t: now(), url: pageUrl(), name: String(name), props: props || undefined }),
     setConsent(granted) {
       if (granted) return start()
       stopCapture()

@@ -1,27 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { BATCH_MAX_BYTES, FLUSH_INTERVAL_MS } from '../constants.js'
 import { createBatcher, type Envelope } from './batcher.js'
 
-const envelope: Envelope = {
+const envelope = {
   v: 1,
   sessionId: 's',
   tabId: 't',
   sdk: { version: '0' },
   page: { url: 'u' },
   session: { startedAt: 1, actor: 'human' },
-}
+} as const
 
-function setup(max = { events: 3, bytes: 10_000, interval: 1000 }) {
+function setup(maxEvents = 3) {
   const batches: { body: Record<string, unknown>; events: number }[] = []
   let seq = 0
-  const b = createBatcher({
-    maxEvents: max.events,
-    maxBytes: max.bytes,
-    intervalMs: max.interval,
-    envelope: () => envelope,
-    nextSeq: () => seq++,
-    batchId: () => `b${seq}`,
-    onBatch: (rest, _bytes, events) => batches.push({ body: JSON.parse(`{"sentAt":0,${rest}`), events }),
-  })
+  const b = createBatcher(
+    maxEvents,
+    (): Envelope => ({ ...envelope, seq, batchId: `b${seq++}` }),
+    (rest, _bytes, events) => batches.push({ body: JSON.parse(`{"sentAt":0,${rest}`), events }),
+  )
   return { b, batches }
 }
 
@@ -46,9 +43,9 @@ describe('createBatcher', () => {
   })
 
   it('should cut a batch by bytes before it would pass the limit', () => {
-    const { b, batches } = setup({ events: 100, bytes: 120, interval: 1000 })
-    b.add({ type: 'custom', t: 1, name: 'x'.repeat(60) })
-    b.add({ type: 'custom', t: 2, name: 'y'.repeat(60) })
+    const { b, batches } = setup(100)
+    b.add({ type: 'custom', t: 1, name: 'x'.repeat(BATCH_MAX_BYTES / 2) })
+    b.add({ type: 'custom', t: 2, name: 'y'.repeat(BATCH_MAX_BYTES / 2) })
     expect(batches).toHaveLength(1)
     expect((batches[0]!.body.events as unknown[]).length).toBe(1)
   })
@@ -56,7 +53,7 @@ describe('createBatcher', () => {
   it('should flush on the interval and on demand, and never send an empty batch', () => {
     const { b, batches } = setup()
     b.add({ type: 'custom', t: 1, name: 'a' })
-    vi.advanceTimersByTime(999)
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS - 1)
     expect(batches).toHaveLength(0)
     vi.advanceTimersByTime(1)
     expect(batches).toHaveLength(1)

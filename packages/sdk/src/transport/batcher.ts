@@ -1,29 +1,29 @@
+import { BATCH_MAX_BYTES, FLUSH_INTERVAL_MS } from '../constants.js'
 import { monitor } from '../tools/monitor.js'
 import type { SightlineEvent } from '../types.js'
 
-/** The batch envelope minus what the batcher adds (seq, batchId, events) and what the sender adds (sentAt). */
+/** The batch envelope minus the events and what the sender adds (sentAt); `head()` makes one per batch. */
 export interface Envelope {
   v: 1
   sessionId: string
   tabId: string
   sdk: { version: string }
   page: Record<string, unknown>
-  session: { startedAt: number; actor: 'human' | 'automation'; testRunId?: string }
+  session: { startedAt: number; actor: 'human' | 'automation'; testRunId?: string | undefined }
+  seq: number
+  batchId: string
 }
 
-export interface BatcherOptions {
-  maxEvents: number
-  maxBytes: number
-  intervalMs: number
-  envelope(): Envelope
-  nextSeq(): number
-  batchId(): string
-  /** A finished batch: `rest` is its JSON without the leading `{` (the sender prepends sentAt). */
-  onBatch(rest: string, bytes: number, events: number): void
-}
-
-/** Collects events of one stream and cuts batches by count, bytes and time; each event is serialised once. */
-export function createBatcher(o: BatcherOptions) {
+/**
+ * Collects events of one stream and cuts batches at `maxEvents` events, BATCH_MAX_BYTES or FLUSH_INTERVAL_MS;
+ * each event is serialised once. `onBatch` gets the batch JSON without its leading `{` (the sender prepends
+ * sentAt), its size and its event count.
+ */
+export function createBatcher(
+  maxEvents: number,
+  head: () => Envelope,
+  onBatch: (rest: string, bytes: number, events: number) => void,
+) {
   let parts: string[] = []
   let bytes = 0
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -32,20 +32,19 @@ export function createBatcher(o: BatcherOptions) {
     clearTimeout(timer)
     timer = undefined
     if (!parts.length) return
-    const head = JSON.stringify({ ...o.envelope(), seq: o.nextSeq(), batchId: o.batchId() })
-    const rest = `${head.slice(1, -1)},"events":[${parts.join(',')}]}`
+    const rest = `${JSON.stringify(head()).slice(1, -1)},"events":[${parts.join(',')}]}`
     const count = parts.length
     parts = []
     bytes = 0
-    o.onBatch(rest, rest.length + 24, count)
+    onBatch(rest, rest.length + 24, count)
   }
 
   function addJson(json: string) {
-    if (bytes + json.length > o.maxBytes && parts.length) flush()
+    if (bytes + json.length > BATCH_MAX_BYTES && parts.length) flush()
     parts.push(json)
     bytes += json.length
-    if (parts.length >= o.maxEvents || bytes >= o.maxBytes) flush()
-    else timer ??= setTimeout(monitor(flush), o.intervalMs)
+    if (parts.length >= maxEvents || bytes >= BATCH_MAX_BYTES) flush()
+    else timer ??= setTimeout(monitor(flush), FLUSH_INTERVAL_MS)
   }
 
   return {

@@ -15,8 +15,9 @@ describe('createOutbox', () => {
     expect([box.add(batch(1)), box.add(batch(2)), box.add(batch(3))]).toEqual([true, true, false])
     expect(box.list().map((p) => p.rest)).toEqual(['"batchId":"b1"}', '"batchId":"b2"}'])
     box.remove(box.list()[0]!.id)
-    expect(box.bytes()).toBe(100)
-    expect(box.add(batch(3))).toBe(true)
+    // The removed batch's bytes are freed: 100 + 150 fits the cap exactly.
+    expect(box.add(batch(3, 150))).toBe(true)
+    expect(box.add(batch(4, 1))).toBe(false)
   })
 
   it('should survive a reload: a later page adopts the outbox of a page that is gone', () => {

@@ -25,7 +25,6 @@ export interface Outbox {
   add(p: Pick<Payload, 'stream' | 'rest' | 'bytes' | 'events'>): boolean
   list(): readonly Payload[]
   remove(id: number): void
-  bytes(): number
   persist(now: number): void
   lastId(): number
   clear(): void
@@ -39,15 +38,8 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
   const key = PREFIX + tabId
   const add = (p: Pick<Payload, 'stream' | 'rest' | 'bytes' | 'events'>) => {
     if (total + p.bytes > maxBytes) return false
-    items.push({
-      stream: p.stream,
-      rest: p.rest,
-      bytes: p.bytes,
-      events: p.events,
-      id: nextId++,
-      attempts: 0,
-      due: 0,
-    })
+    // An adopted item starts over: a new local id, no attempts, due now.
+    items.push({ ...p, id: nextId++, attempts: 0, due: 0 })
     total += p.bytes
     dirty = true
     return true
@@ -75,7 +67,6 @@ export function createOutbox(storage: Storage | null, tabId: string, maxBytes: n
       items = items.filter((x) => x !== p)
       dirty = true
     },
-    bytes: () => total,
     lastId: () => nextId - 1,
     persist(at) {
       if (!dirty || !storage) return

@@ -83,7 +83,7 @@ describe('createSender', () => {
     ])
     expect(calls.map((c) => JSON.parse(c.body).batchId)).toEqual(['b1', 'b2'])
     expect(Math.abs(JSON.parse(calls[0]!.body).sentAt - Date.now())).toBeLessThan(5000)
-    expect(calls[0]!.init.keepalive).toBeUndefined()
+    expect(calls[0]!.init.keepalive).toBe(false)
     expect(outbox.list()).toHaveLength(0)
   })
 

@@ -38,14 +38,14 @@ export function createSender(deps: SenderDeps) {
   const { outbox, now } = deps
   const post = deps.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
   const compress = deps.compress ?? gzip
-  const isOnline = deps.isOnline ?? (() => typeof navigator === 'undefined' || navigator.onLine !== false)
+  const isOnline = deps.isOnline ?? (() => navigator.onLine !== false)
   const base = `${deps.endpoint}/v1/batch?key=${encodeURIComponent(deps.siteKey)}`
-  const init = (body: BodyInit, keepalive?: boolean): RequestInit => ({
+  const init = (body: BodyInit, keepalive = false): RequestInit => ({
     method: 'POST',
     body,
     headers: { 'content-type': 'text/plain' },
     credentials: 'omit',
-    ...(keepalive ? { keepalive } : {}),
+    keepalive,
   })
   let busy = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -114,9 +114,8 @@ export function createSender(deps: SenderDeps) {
   /** The page may be going away: send what fits the keepalive budget now, events before replay. */
   function exit() {
     let budget = EXIT_BUDGET_BYTES
-    for (const p of [...outbox.list()].sort(
-      (a, b) => +(a.stream > b.stream) - +(a.stream < b.stream) || a.id - b.id,
-    )) {
+    // The outbox is in id order and sort() is stable: events, then replay, each oldest first.
+    for (const p of [...outbox.list()].sort((a, b) => +(a.stream > b.stream) - +(a.stream < b.stream))) {
       const text = body(p)
       const bytes = byteLength(text)
       if (inExit.has(p.id) || bytes > budget) continue
