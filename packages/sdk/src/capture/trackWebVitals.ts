@@ -38,7 +38,7 @@ export function trackWebVitals(ctx: CaptureContext): Stoppable {
         value,
         rating,
         navType,
-        selector: selectorOf(node as Element)?.slice(0, 1024),
+        selector: selectorOf(node as Element),
         attribution,
       })
   }

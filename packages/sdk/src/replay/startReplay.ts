@@ -12,12 +12,13 @@ function loadRecorder(endpoint: string): Promise<RecorderModule> {
   if (typeof __SIGHTLINE_SCRIPT__ === 'undefined' || !__SIGHTLINE_SCRIPT__) return import('./recorder.js')
   return new Promise((resolve, reject) => {
     const w = window as unknown as { __sightlineRecorder?: RecorderModule }
-    if (w.__sightlineRecorder) return resolve(w.__sightlineRecorder)
+    // Rejected without a reason: startReplay only needs to know that there is no recorder.
+    const settle = () => (w.__sightlineRecorder ? resolve(w.__sightlineRecorder) : reject())
+    if (w.__sightlineRecorder) return settle()
     const s = document.createElement('script')
     s.src = `${endpoint}/sdk-replay.js`
     s.async = true
-    s.onload = () =>
-      w.__sightlineRecorder ? resolve(w.__sightlineRecorder) : reject(new Error('recorder missing'))
+    s.onload = settle
     s.onerror = reject
     // Injected before the page is parsed (Playwright init scripts), there is no element yet: wait for the parser.
     const add = () => (document.head ?? document.documentElement)?.appendChild(s)
