@@ -13,7 +13,7 @@ const replay = process.env.SIGHTLINE_ENTRY === 'replay'
  * `options`, `startRecorder`). `reportAllChanges`, `firstHiddenTime` and `onHidden` are web-vitals' own.
  */
 const INTERNAL_PROPS =
-  /^(activity|notify|subscribe|addJson|lastId|persist|onRejected|isOnline|kick|whenDelivered|trustedOnly|current|touch|renewed|sel|since|sent|cur|reportAllChanges|firstHiddenTime|onHidden)$/
+  /^(activity|notify|subscribe|addJson|lastId|persist|onRejected|isOnline|kick|whenDelivered|trustedOnly|current|touch|renewed|sel|since|sent|cur|emit|exit|list|remove|outbox|compress|first|reportAllChanges|firstHiddenTime|onHidden)$/
 
 export default defineConfig({
   define: { __SIGHTLINE_SCRIPT__: 'true' },
