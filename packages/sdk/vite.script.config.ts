@@ -14,7 +14,7 @@ const replay = process.env.SIGHTLINE_ENTRY === 'replay'
  * `options`, `startRecorder`). `reportAllChanges`, `firstHiddenTime` and `onHidden` are web-vitals' own.
  */
 const INTERNAL_PROPS =
-  /^(activity|notify|subscribe|addJson|lastId|persist|onRejected|isOnline|kick|whenDelivered|trustedOnly|current|touch|renewed|sel|since|sent|cur|emit|exit|list|remove|outbox|compress|first|reportAllChanges|firstHiddenTime|onHidden)$/
+  /^(activity|notify|subscribe|addJson|lastId|persist|onRejected|isOnline|kick|whenDelivered|trustedOnly|current|touch|sel|since|sent|cur|emit|exit|list|remove|outbox|compress|first|reportAllChanges|firstHiddenTime|onHidden)$/
 
 /**
  * A second, compress-only pass of terser over what oxc produced (names stay oxc's, source map composed). It

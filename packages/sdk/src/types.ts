@@ -4,7 +4,8 @@ import type { Options } from './boot/options.js'
 /** One captured event, exactly as the wire format takes it (schema imported as types only). */
 export type SightlineEvent = EventInput
 
-export type Emit = (event: SightlineEvent) => void
+/** Events of the `events` stream; replay segments go through `emitReplay`, already serialised. */
+export type Emit = (event: Exclude<SightlineEvent, { type: 'replay' }>) => void
 
 /** What a capture module stops. Every `track*` returns one. */
 export interface Stoppable {

@@ -21,7 +21,7 @@ import { scrubUrl } from '../tools/urlUtils.js'
 import { createBatcher, type Envelope } from '../transport/batcher.js'
 import { createOutbox } from '../transport/outbox.js'
 import { createSender } from '../transport/sender.js'
-import type { CaptureContext, SightlineEvent, Stoppable } from '../types.js'
+import type { CaptureContext, Emit, SightlineEvent, Stoppable } from '../types.js'
 import { type InitOptions, type Options, resolveOptions } from './options.js'
 
 export const SDK_VERSION = '0.1.0'
@@ -49,7 +49,7 @@ export function init(input: InitOptions): Sightline {
   const sessions = createSessionStore(storage)
   const tabId = uuid().slice(0, 8)
   let seq = 0
-  let session: Session = sessions.current(now()).session
+  let session: Session = sessions.current(now())
   let modules: Flushable[] = []
   let running = false
   let lastHref = ''
@@ -107,8 +107,9 @@ export function init(input: InitOptions): Sightline {
   function accept(): boolean {
     if (!running) return false
     const t = now()
-    const { session: current, renewed } = sessions.current(t)
-    if (renewed || current.id !== session.id) {
+    // A renewed session has a new id; so has one another tab started since.
+    const current = sessions.current(t)
+    if (current.id !== session.id) {
       events.flush()
       replay.flush()
       session = current
@@ -116,16 +117,13 @@ export function init(input: InitOptions): Sightline {
     sessions.touch(t)
     return true
   }
-  const emit = guard((event: SightlineEvent) => {
+  const emit: Emit = guard((event) => {
     if (!accept()) return
-    if (event.type === 'replay') replay.add(event)
-    else {
-      events.add(event)
-      // A test harness (@sightline/playwright) may listen; sites never define it. Asked as an own property
-      // of window: a plain lookup of a missing name goes through the window's named-element search.
-      if (Object.hasOwn(window, '__sightlineTap'))
-        (window as { __sightlineTap?: (e: SightlineEvent) => void }).__sightlineTap?.(event)
-    }
+    events.add(event)
+    // A test harness (@sightline/playwright) may listen; sites never define it. Asked as an own property
+    // of window: a plain lookup of a missing name goes through the window's named-element search.
+    if (Object.hasOwn(window, '__sightlineTap'))
+      (window as { __sightlineTap?: (e: SightlineEvent) => void }).__sightlineTap?.(event)
     reportDrops()
   })
   const emitReplay = guard((json: string) => {

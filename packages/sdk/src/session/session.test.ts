@@ -13,32 +13,32 @@ describe('sessions', () => {
 
   it('should share one session between tabs through storage', () => {
     const storage = memoryStorage()
-    const a = createSessionStore(storage).current(1000).session
+    const a = createSessionStore(storage).current(1000)
     const b = createSessionStore(storage).current(2000)
-    expect(b).toEqual({ session: a, renewed: false })
+    expect(b).toEqual(a)
   })
 
   it('should start a new session after 30 minutes without activity', () => {
     const store = createSessionStore(memoryStorage())
-    const first = store.current(0).session
+    const first = store.current(0)
     store.touch(10 * 60_000)
-    expect(store.current(10 * 60_000 + SESSION_IDLE_MS - 1).session.id).toBe(first.id)
+    expect(store.current(10 * 60_000 + SESSION_IDLE_MS - 1).id).toBe(first.id)
     const next = store.current(10 * 60_000 + SESSION_IDLE_MS + 10_000)
-    expect(next.renewed).toBe(true)
-    expect(next.session.id).not.toBe(first.id)
+    expect(next.id).not.toBe(first.id)
+    expect(next.startedAt).toBe(10 * 60_000 + SESSION_IDLE_MS + 10_000)
   })
 
   it('should start a new session after 4 hours whatever the activity', () => {
     const store = createSessionStore(memoryStorage())
-    const first = store.current(0).session
+    const first = store.current(0)
     for (let t = 0; t < SESSION_MAX_MS; t += 10 * 60_000) store.touch(t)
-    expect(store.current(SESSION_MAX_MS + 1).session.id).not.toBe(first.id)
+    expect(store.current(SESSION_MAX_MS + 1).id).not.toBe(first.id)
   })
 
   it('should keep a session in memory when storage is unusable', () => {
     const store = createSessionStore(null)
-    const a = store.current(0).session
-    expect(store.current(1000).session.id).toBe(a.id)
+    const a = store.current(0)
+    expect(store.current(1000).id).toBe(a.id)
   })
 
   it('should sample deterministically by session id', () => {

@@ -13,8 +13,8 @@ export interface Session {
 const KEY = 'sightline.session'
 
 export interface SessionStore {
-  /** The current session, renewed when expired; `renewed` says a new id was just made. */
-  current(now: number): { session: Session; renewed: boolean }
+  /** The current session, renewed (a new id) when expired. */
+  current(now: number): Session
   /** Records activity (written to storage at most every 5 s). */
   touch(now: number): void
 }
@@ -66,12 +66,12 @@ export function createSessionStore(storage: Storage | null): SessionStore {
       lastRead = now
       if (isLive(s, now)) {
         memory = s
-        return { session: s, renewed: false }
+        return s
       }
       const fresh = { id: uuid(), startedAt: now, lastActivity: now }
       write(fresh)
       lastWrite = now
-      return { session: fresh, renewed: true }
+      return fresh
     },
     touch(now) {
       const s = memory ?? read()
