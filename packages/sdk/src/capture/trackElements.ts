@@ -34,8 +34,8 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
     s.since = s.cur > 0 && document.visibilityState !== 'hidden' ? now : 0
     if (s.since) s.first ??= now
   }
+  /** Called through each(), which has just accrued `s` at `now`. */
   const report = (s: Seen, now: number) => {
-    accrue(s, now)
     if (s.sent && !s.ms) return
     ctx.emit({
       type: 'element',
@@ -50,11 +50,11 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
     s.ms = 0
     s.max = s.cur
   }
-  const each = (fn: (s: Seen, el: Element) => void) => {
+  const each = (fn: (s: Seen, now: number, el: Element) => void) => {
     const now = ctx.now()
     seen.forEach((s, el) => {
       accrue(s, now)
-      fn(s, el)
+      fn(s, now, el)
     })
   }
 
@@ -81,10 +81,9 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
           seen.set(el, { sel: selectorOf(el)!, cur: 0, max: 0, ms: 0, since: 0 })
           io.observe(el)
         }
-      each((s, el) => {
+      each((s, now, el) => {
         if (el.isConnected) return
-        s.cur = 0
-        report(s, ctx.now())
+        report(s, now)
         io.unobserve(el)
         seen.delete(el)
       })
@@ -110,7 +109,7 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
   // Hidden tab time is not visible time.
   const off = listen(document, 'visibilitychange', () => each(() => {}))
 
-  const flush = () => each((s) => report(s, ctx.now()))
+  const flush = () => each(report)
   return {
     flush,
     stop() {
