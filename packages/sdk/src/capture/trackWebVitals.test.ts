@@ -102,8 +102,16 @@ describe('trackWebVitals', () => {
         { value: 0.1, startTime: 1234.4, sources: [{ node: ad }] },
       ]),
     )
-    vitals.callbacks.FCP!(metric('FCP', 1000))
-    vitals.callbacks.TTFB!(metric('TTFB', 300))
+    // Realistic entries: FCP's is a paint entry, TTFB's the navigation entry; neither has an INP's
+    // processingStart/processingEnd, so neither may carry an attribution (nor a selector).
+    vitals.callbacks.FCP!(
+      metric('FCP', 1000, [
+        { entryType: 'paint', name: 'first-contentful-paint', startTime: 1000, duration: 0 },
+      ]),
+    )
+    vitals.callbacks.TTFB!(
+      metric('TTFB', 300, [{ ...NAV, entryType: 'navigation', startTime: 0, duration: 1500 }]),
+    )
     const base = {
       type: 'perf',
       t: 1_700_000_000_000,

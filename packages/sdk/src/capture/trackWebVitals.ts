@@ -52,14 +52,16 @@ export function trackWebVitals(ctx: CaptureContext): Stoppable {
     else if (name === 'CLS') {
       for (const shift of list) if (shift.value > e.value) e = shift
       e = e?.sources?.[0]?.node
-    } else if (e) {
-      // INP: its first entry is the longest event of the interaction.
-      attribution = {
-        inputDelay: Math.round(e.processingStart - e.startTime),
-        processingDuration: Math.round(e.processingEnd - e.processingStart),
-        presentationDelay: Math.round(e.startTime + e.duration - e.processingEnd),
-      }
-      e = e.target
+    } else {
+      // INP: its first entry is the longest event of the interaction. FCP's (paint) and TTFB's
+      // (navigation) entries have neither a target nor processing phases: no selector, no attribution.
+      if (name === 'INP' && e)
+        attribution = {
+          inputDelay: Math.round(e.processingStart - e.startTime),
+          processingDuration: Math.round(e.processingEnd - e.processingStart),
+          presentationDelay: Math.round(e.startTime + e.duration - e.processingEnd),
+        }
+      e = e?.target
     }
     send(
       name,
