@@ -7,6 +7,7 @@ import { REPO_ROOT } from './config.js'
 import type { MigrationFile } from './db/migrationFiles.js'
 import { ApiError } from './errors.js'
 import type { BodyLimits } from './ingest/body.js'
+import { createPreparer, type Preparer } from './ingest/preparePool.js'
 import { createRateLimiter } from './ingest/rateLimit.js'
 import { createKeyResolver, type KeyResolver } from './ingest/siteKeys.js'
 import { createWriter, type Writer, type WriterOptions } from './ingest/writer.js'
@@ -29,6 +30,12 @@ export interface AppConfig {
   limits?: Partial<BodyLimits>
   rateLimit?: { ratePerSecond: number; burst: number }
   writer?: Partial<WriterOptions>
+  /**
+   * Worker threads that decode, validate and encode ingest batches (ingest/preparePool.ts); 0 (the
+   * default here, and what tests use) does it on the calling thread. The server passes
+   * SIGHTLINE_PREPARE_WORKERS.
+   */
+  prepareWorkers?: number
   /** No ingest request waits longer than this for the database; then it gets 503 + Retry-After. */
   answerDeadlineMs?: number
   retryAfterSeconds?: number
@@ -55,6 +62,7 @@ export interface AppDeps {
   config: ResolvedConfig
   keys: KeyResolver
   writer: Writer
+  preparer: Preparer
   rateLimiter: ReturnType<typeof createRateLimiter>
   metrics: Metrics
 }
@@ -92,6 +100,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
           'signal rules failed: the batches are stored without their derived signals (sightline_derive_session_signals re-derives them)',
         ),
     }),
+    preparer: createPreparer(config.prepareWorkers ?? 0),
     rateLimiter: createRateLimiter(config.rateLimit ?? DEFAULTS.rateLimit),
     metrics,
   }

@@ -1,9 +1,15 @@
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 
 /** Repository root (collector runs from the workspace). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+
+/** Ingest prepare workers: one per core beyond the first (the main thread serves HTTP and drives the database), at most 4. */
+export function defaultPrepareWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1))
+}
 
 const port = z.coerce.number().int().min(0).max(65_535)
 
@@ -21,6 +27,8 @@ const EnvSchema = z
     SIGHTLINE_RATE_LIMIT_RPS: z.coerce.number().positive().max(1_000_000).default(200),
     SIGHTLINE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(400),
     SIGHTLINE_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    /** Worker threads preparing ingest batches; default one per core beyond the first, at most 4. 0: inline. */
+    SIGHTLINE_PREPARE_WORKERS: z.coerce.number().int().min(0).max(64).default(defaultPrepareWorkers()),
     SIGHTLINE_SDK_DIR: z.string().min(1).optional(),
     /** Slow clients: all request headers must arrive within this, else the connection is closed. */
     SIGHTLINE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),

@@ -45,6 +45,7 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
       migrations,
       rateLimit: { ratePerSecond: config.SIGHTLINE_RATE_LIMIT_RPS, burst: config.SIGHTLINE_RATE_LIMIT_BURST },
       writer: { concurrency: config.SIGHTLINE_WRITE_CONCURRENCY },
+      prepareWorkers: config.SIGHTLINE_PREPARE_WORKERS,
       sdkDir: config.SIGHTLINE_SDK_DIR,
     },
   })
@@ -90,6 +91,7 @@ export async function startCollector(config: Config = loadConfig()): Promise<Run
       await closed
       clearInterval(sweeper)
       clearTimeout(timer)
+      await app.deps.preparer.close()
       await db.close()
       // This process's counters vanish with it: the last line keeps its ingest accounting.
       log.info({ counters: await ingestCounters(app.deps.metrics) }, 'collector stopped')

@@ -1,9 +1,5 @@
-import { promisify } from 'node:util'
-import { gunzip, inflate } from 'node:zlib'
+import { gunzipSync, inflateSync } from 'node:zlib'
 import { ApiError } from '../errors.js'
-
-const gunzipAsync = promisify(gunzip)
-const inflateAsync = promisify(inflate)
 
 export interface BodyLimits {
   wireBytes: number
@@ -52,14 +48,9 @@ function tooLarge(limit: number, what: string): ApiError {
 
 /**
  * Reads the body while counting: refuses as soon as the wire cap is passed, whatever Content-Length said
- * (absent, chunked, or lying), then inflates with a hard output cap so a gzip bomb costs at most
- * `decompressedBytes` of work and memory.
+ * (absent, chunked, or lying). Returns the bytes as sent; `inflateBody` decodes them.
  */
-export async function readBody(
-  request: Request,
-  encoding: 'gzip' | 'deflate' | null,
-  limits: BodyLimits,
-): Promise<Buffer> {
+export async function readWire(request: Request, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (Number.isFinite(declared) && declared > limits.wireBytes)
     throw tooLarge(limits.wireBytes, 'on the wire')
@@ -82,11 +73,18 @@ export async function readBody(
       chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength))
     }
   }
-  const wire = Buffer.concat(chunks, size)
+  return Buffer.concat(chunks, size)
+}
+
+/**
+ * Inflates with a hard output cap, so a gzip bomb costs at most `decompressedBytes` of work and memory
+ * (8 MiB of output: a few milliseconds). Synchronous: it runs in the prepare worker (preparePool.ts).
+ */
+export function inflateBody(wire: Buffer, encoding: 'gzip' | 'deflate' | null, limits: BodyLimits): Buffer {
   if (!encoding) return wire
   try {
     const options = { maxOutputLength: limits.decompressedBytes }
-    return encoding === 'gzip' ? await gunzipAsync(wire, options) : await inflateAsync(wire, options)
+    return encoding === 'gzip' ? gunzipSync(wire, options) : inflateSync(wire, options)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
       throw tooLarge(limits.decompressedBytes, 'after decompression')

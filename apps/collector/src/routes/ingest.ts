@@ -1,14 +1,10 @@
-import { promisify } from 'node:util'
-import { gzip } from 'node:zlib'
 import type { BatchResponse } from '@sightline/schema'
 import { Hono } from 'hono'
 import type { AppDeps } from '../app.js'
 import { ApiError } from '../errors.js'
-import { checkContentType, parseEncoding, readBody } from '../ingest/body.js'
-import { appendRow, toRows } from '../ingest/rows.js'
-import { type ScrubCounts, totalScrubbed } from '../ingest/scrub.js'
+import { checkContentType, parseEncoding, readWire } from '../ingest/body.js'
+import { totalScrubbed } from '../ingest/scrub.js'
 import type { ResolvedKey } from '../ingest/siteKeys.js'
-import { parseBatch } from '../ingest/validate.js'
 import {
   DatabaseUnavailableError,
   isUnavailable,
@@ -18,7 +14,6 @@ import {
 } from '../ingest/writer.js'
 import { isOriginAllowed } from '../originUtils.js'
 
-const gzipAsync = promisify(gzip)
 const PREFLIGHT_MAX_AGE_S = '3600'
 
 function unavailable(message: string, retryAfterS: number): ApiError {
@@ -131,12 +126,13 @@ export function ingestRoutes(deps: AppDeps) {
     metrics.batchesReceived.inc()
     const origin = c.req.header('origin')
     let cors: Record<string, string> = {}
-    let eventsSeen: { kind: string }[] = []
+    /** The type of each accepted event, once the batch is prepared. */
+    let kinds: string[] = []
     const count = (outcome: string, reason = '') => metrics.batches.inc({ outcome, reason })
     /** One increment per event kind, not per event: label lookups are the costly part of prom-client. */
     const countEvents = (outcome: string, reason: string) => {
       const perKind = new Map<string, number>()
-      for (const e of eventsSeen) perKind.set(e.kind, (perKind.get(e.kind) ?? 0) + 1)
+      for (const kind of kinds) perKind.set(kind, (perKind.get(kind) ?? 0) + 1)
       for (const [kind, n] of perKind) metrics.events.inc({ outcome, kind, reason }, n)
     }
     try {
@@ -162,58 +158,43 @@ export function ingestRoutes(deps: AppDeps) {
       // `?encoding=gzip` lets browsers send compressed bodies without a preflight (Content-Encoding is not
       // a CORS-safelisted header) and lets sendBeacon compress at all.
       const encoding = parseEncoding(c.req.header('content-encoding') ?? c.req.query('encoding'))
-      const body = await readBody(c.req.raw, encoding, deps.config.limits)
-      if (encoding)
-        metrics.compressionRatio.observe(
-          body.length / Math.max(1, Number(c.req.header('content-length')) || body.length),
-        )
-      const receivedAt = Date.now()
-      const parsed = parseBatch(body, receivedAt)
-      eventsSeen = parsed.events.map(({ event }) => ({ kind: event.type }))
-      metrics.eventsReceived.inc(parsed.events.length + parsed.rejected.length)
-      for (const r of parsed.rejected)
-        metrics.events.inc({ outcome: 'rejected', kind: 'unknown', reason: r.reason })
-      if (parsed.events.length === 0) {
+      const wire = await readWire(c.req.raw, deps.config.limits)
+      // Decode, validate, scrub and encode rows: on a worker thread (preparePool.ts).
+      const prepared = await deps.preparer.prepare({
+        wire,
+        encoding,
+        limits: deps.config.limits,
+        receivedAt: Date.now(),
+        siteId: key.siteId,
+      })
+      if (encoding) metrics.compressionRatio.observe(prepared.bodyBytes / Math.max(1, wire.length))
+      kinds = prepared.kinds
+      const { rejected, rows } = prepared
+      metrics.eventsReceived.inc(kinds.length + rejected.length)
+      for (const r of rejected) metrics.events.inc({ outcome: 'rejected', kind: 'unknown', reason: r.reason })
+      if (kinds.length === 0) {
         throw new ApiError(
           400,
           'invalid_events',
-          `every event of the batch was refused (${parsed.rejected.length})`,
-          { rejected: parsed.rejected.slice(0, 20) },
+          `every event of the batch was refused (${rejected.length})`,
+          { rejected: rejected.slice(0, 20) },
         )
       }
-      const counts: ScrubCounts = {}
-      const rows = toRows({
-        batch: parsed.batch,
-        events: parsed.events,
-        siteId: key.siteId,
-        clockOffsetMs: parsed.clockOffsetMs,
-        counts,
-      })
-      for (const segment of rows.replay) {
-        const json = Buffer.from(JSON.stringify(segment.records))
-        const data = await gzipAsync(json)
-        appendRow(rows.tables, 'replay_segments', rows.prefix, segment.common, {
-          ...segment.row,
-          raw_bytes: json.length,
-          data,
-        })
-      }
-      const scrubbed = totalScrubbed(counts)
-      for (const [rule, n] of Object.entries(counts)) metrics.scrubbed.inc({ rule }, n)
-      const { batch } = parsed
+      const scrubbed = totalScrubbed(prepared.scrubCounts)
+      for (const [rule, n] of Object.entries(prepared.scrubCounts)) metrics.scrubbed.inc({ rule }, n)
       const submission = deps.writer.submit({
         siteId: key.siteId,
-        sessionId: batch.sessionId,
-        batchId: batch.batchId,
-        tabId: batch.tabId,
-        seq: batch.seq,
+        sessionId: prepared.sessionId,
+        batchId: prepared.batchId,
+        tabId: prepared.tabId,
+        seq: prepared.seq,
         session: rows.session,
         tables: rows.tables,
         identify: rows.identify,
         days: rows.days,
-        eventCount: parsed.events.length,
-        rejectedCount: parsed.rejected.length,
-        clockOffsetMs: parsed.clockOffsetMs,
+        eventCount: kinds.length,
+        rejectedCount: rejected.length,
+        clockOffsetMs: prepared.clockOffsetMs,
         scrubbedCount: scrubbed,
         rowCount: rows.rowCount + 2,
         summary: rows.summary,
@@ -225,7 +206,7 @@ export function ingestRoutes(deps: AppDeps) {
         submission.abandon()
         // Too late to take back if its transaction already runs: count what commits after the 503.
         submission.done.then(
-          (late) => late === 'stored' && metrics.eventsWrittenLate.inc(parsed.events.length),
+          (late) => late === 'stored' && metrics.eventsWrittenLate.inc(kinds.length),
           () => {},
         )
       })
@@ -236,18 +217,13 @@ export function ingestRoutes(deps: AppDeps) {
           'this session id belongs to another site; start a new session',
         )
       }
-      for (const e of eventsSeen)
-        metrics.events.inc({
-          outcome: outcome === 'stored' ? 'written' : 'duplicate',
-          kind: e.kind,
-          reason: '',
-        })
+      countEvents(outcome === 'stored' ? 'written' : 'duplicate', '')
       count(outcome)
       const response: BatchResponse = {
         ok: true,
         duplicate: outcome === 'duplicate',
-        accepted: outcome === 'stored' ? parsed.events.length : 0,
-        rejected: parsed.rejected,
+        accepted: outcome === 'stored' ? kinds.length : 0,
+        rejected,
       }
       return c.json(response, 200, cors)
     } catch (caught) {
@@ -268,8 +244,7 @@ export function ingestRoutes(deps: AppDeps) {
         countEvents('unavailable', '')
       } else if (error.status !== 429) {
         count('rejected', error.code)
-        for (const e of eventsSeen)
-          metrics.events.inc({ outcome: 'rejected', kind: e.kind, reason: error.code })
+        countEvents('rejected', error.code)
       }
       if (error.status >= 500 || error.code === 'rejected_by_database')
         deps.log.warn({ code: error.code, status: error.status }, 'ingest refused')
