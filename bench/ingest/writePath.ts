@@ -61,6 +61,17 @@ async function main() {
     }
   })
   const ms = { sessions: 0, copy: 0, summaries: 0, rules: 0, commit: 0 }
+  // BUSY=0.5: keep the event loop busy half the time with 1.5 ms synchronous slices, as HTTP parsing does
+  const busy = Number(process.env.BUSY ?? 0)
+  if (busy > 0) {
+    const slice = 1.5
+    const spin = () => {
+      const end = performance.now() + slice
+      while (performance.now() < end) {}
+      setTimeout(spin, (slice * (1 - busy)) / busy)
+    }
+    spin()
+  }
   let derived = 0
   const started = performance.now()
   for (let i = 0; i < prepared.length; i += GROUP) {
@@ -135,6 +146,7 @@ async function main() {
     }),
   )
   await sql.end()
+  process.exit(0)
 }
 
 main().catch((error) => {
