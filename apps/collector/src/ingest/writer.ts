@@ -204,55 +204,60 @@ async function writeInTransaction(
       s.test_run_id ??= b.session.test_run_id
     }
   }
-  const owned = await tx<{ id: string }[]>`
-    insert into user_sessions as s (id, site_id, test_run_id, started_at, last_seen_at, user_agent, platform_details, entry_url, actor, sdk_version)
-    select x.id, x.site_id,
-           (select t.id from test_runs t join sites si on si.company_id = t.company_id where t.id = x.test_run_id and si.id = x.site_id),
-           x.started_at, x.last_seen_at, x.user_agent, x.platform_details, x.entry_url, x.actor, x.sdk_version
-    from jsonb_to_recordset(${tx.json([...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) as never)}) as x(
-      id uuid, site_id uuid, test_run_id uuid, started_at timestamptz, last_seen_at timestamptz, user_agent text,
-      platform_details jsonb, entry_url text, actor text, sdk_version text)
-    on conflict (id) do update set
-      last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
-      started_at = least(s.started_at, excluded.started_at),
-      test_run_id = coalesce(s.test_run_id, excluded.test_run_id),
-      actor = case when excluded.actor = 'automation' then 'automation' else s.actor end
-    where s.site_id = excluded.site_id
-    returning id`
-  const ownedIds = new Set(owned.map((r) => r.id))
-
-  // Idempotency: a batch already recorded (same batch id, or same tab and sequence) is a duplicate.
+  // Idempotency: a batch already recorded (same batch id, or same tab and sequence) is a duplicate. The
+  // ledger takes only batches of sessions the upsert owns (inserted or updated for this site): one
+  // statement, one round trip, for both.
   const seen = new Set<string>()
   const candidates = batches.filter((b) => {
     const k = `${b.sessionId}/${b.batchId}`
-    if (!ownedIds.has(b.sessionId) || seen.has(k)) return false
+    if (seen.has(k)) return false
     seen.add(k)
     return true
   })
-  const fresh = new Set<string>()
-  if (candidates.length) {
-    const inserted = await tx<{ userSessionId: string; batchId: string }[]>`
+  const ledger = candidates
+    .map((b) => ({
+      user_session_id: b.sessionId,
+      batch_id: b.batchId,
+      tab_id: b.tabId,
+      seq: b.seq,
+      site_id: b.siteId,
+      event_count: b.eventCount,
+      rejected_count: b.rejectedCount,
+      clock_offset_ms: b.clockOffsetMs,
+      scrubbed_count: b.scrubbedCount,
+    }))
+    .sort((a, b) => (a.user_session_id + a.batch_id < b.user_session_id + b.batch_id ? -1 : 1))
+  const claimed = await tx<{ kind: 'owned' | 'fresh'; sessionId: string; batchId: string | null }[]>`
+    with owned as (
+      insert into user_sessions as s (id, site_id, test_run_id, started_at, last_seen_at, user_agent, platform_details, entry_url, actor, sdk_version)
+      select x.id, x.site_id,
+             (select t.id from test_runs t join sites si on si.company_id = t.company_id where t.id = x.test_run_id and si.id = x.site_id),
+             x.started_at, x.last_seen_at, x.user_agent, x.platform_details, x.entry_url, x.actor, x.sdk_version
+      from jsonb_to_recordset(${tx.json([...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) as never)}) as x(
+        id uuid, site_id uuid, test_run_id uuid, started_at timestamptz, last_seen_at timestamptz, user_agent text,
+        platform_details jsonb, entry_url text, actor text, sdk_version text)
+      on conflict (id) do update set
+        last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+        started_at = least(s.started_at, excluded.started_at),
+        test_run_id = coalesce(s.test_run_id, excluded.test_run_id),
+        actor = case when excluded.actor = 'automation' then 'automation' else s.actor end
+      where s.site_id = excluded.site_id
+      returning id
+    ), fresh as (
       insert into ingested_batches (user_session_id, batch_id, tab_id, seq, site_id, event_count, rejected_count, clock_offset_ms, scrubbed_count)
-      select * from jsonb_to_recordset(${tx.json(
-        candidates
-          .map((b) => ({
-            user_session_id: b.sessionId,
-            batch_id: b.batchId,
-            tab_id: b.tabId,
-            seq: b.seq,
-            site_id: b.siteId,
-            event_count: b.eventCount,
-            rejected_count: b.rejectedCount,
-            clock_offset_ms: b.clockOffsetMs,
-            scrubbed_count: b.scrubbedCount,
-          }))
-          .sort((a, b) =>
-            a.user_session_id + a.batch_id < b.user_session_id + b.batch_id ? -1 : 1,
-          ) as never,
-      )}) as x(user_session_id uuid, batch_id uuid, tab_id text, seq int, site_id uuid, event_count int, rejected_count int, clock_offset_ms int, scrubbed_count int)
+      select x.* from jsonb_to_recordset(${tx.json(ledger as never)}) as x(user_session_id uuid, batch_id uuid, tab_id text, seq int, site_id uuid, event_count int, rejected_count int, clock_offset_ms int, scrubbed_count int)
+      where x.user_session_id in (select id from owned)
       on conflict do nothing
-      returning user_session_id, batch_id`
-    for (const r of inserted) fresh.add(`${r.userSessionId}/${r.batchId}`)
+      returning user_session_id, batch_id
+    )
+    select 'owned' as kind, id as session_id, null::uuid as batch_id from owned
+    union all
+    select 'fresh', user_session_id, batch_id from fresh`
+  const ownedIds = new Set<string>()
+  const fresh = new Set<string>()
+  for (const r of claimed) {
+    if (r.kind === 'owned') ownedIds.add(r.sessionId)
+    else fresh.add(`${r.sessionId}/${r.batchId}`)
   }
 
   const toWrite = candidates.filter((b) => fresh.has(`${b.sessionId}/${b.batchId}`))
