@@ -67,7 +67,9 @@ function sourceMapOf(file: string): (column: number) => string {
     return `${name}:${s[2] + 1}`
   }
 }
-const where = sourceMapOf(`${dist}sdk.js.map`)
+// Each script-tag file has its own map: replay-chunk frames read through sdk.js.map land on unrelated lines.
+const whereCore = sourceMapOf(`${dist}sdk.js.map`)
+const whereReplay = sourceMapOf(`${dist}sdk-replay.js.map`)
 
 const assets = await loadAssets()
 const server = await startServer(assets)
@@ -89,7 +91,9 @@ const { profile } = await cdp.send('Profiler.stop')
 type Frame = (typeof profile.nodes)[number]['callFrame']
 const isSdk = (f: Frame) => /\/sdk(-replay)?\.js/.test(f.url)
 const label = (f: Frame) =>
-  isSdk(f) ? `${f.functionName || '(anon)'} ${where(f.columnNumber)}` : `${f.functionName || '(native)'}`
+  isSdk(f)
+    ? `${f.functionName || '(anon)'} ${(/sdk-replay\.js/.test(f.url) ? whereReplay : whereCore)(f.columnNumber)}`
+    : `${f.functionName || '(native)'}`
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const parent = new Map<number, number>()
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
