@@ -56,8 +56,17 @@ export const CONSOLE_MAX_CHARS = 5_000
 /** Captured network bodies are truncated to this many characters (Sentry: 150 KB). */
 export const NETWORK_BODY_MAX_CHARS = 150_000
 
-/** Replay: cut a segment after this long or this many bytes of records (Sentry ~5 s, Datadog 60 KB). */
+/**
+ * Replay: cut a segment after this long (Sentry ~5 s)… or at about 60 KB on the wire (Datadog's 60 KB counts
+ * deflated bytes). The recorder sees JSON, not gzip: rrweb records gzip ≥ 8× (bench page: 11.8×), so 480 KB of
+ * record JSON is ≤ 60 KB sent. Few, large segments cost fewer requests and compress better.
+ */
 export const SEGMENT_MAX_MS = 5_000
-export const SEGMENT_MAX_BYTES = 60_000
+export const SEGMENT_MAX_BYTES = 480_000
+/**
+ * At a flush (page hidden or left, flush()), pending records go out in segments of at most this much JSON:
+ * the exit path sends uncompressed keepalive requests within EXIT_BUDGET_BYTES, so a segment must fit it.
+ */
+export const SEGMENT_FLUSH_BYTES = 50_000
 /** Replay: take a fresh full snapshot this often, so any segment range can be replayed. */
 export const CHECKOUT_EVERY_MS = 5 * 60 * 1000

@@ -1,6 +1,41 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest'
-import { recordOptions, scrubRecordJson } from './recorder.js'
+import { describe, expect, it, vi } from 'vitest'
+import { resolveOptions } from '../boot/options.js'
+import { SEGMENT_FLUSH_BYTES } from '../constants.js'
+import { createActivity } from '../tools/activity.js'
+import type { CaptureContext } from '../types.js'
+import { recordOptions, scrubRecordJson, startRecorder } from './recorder.js'
+
+const rr = vi.hoisted(() => ({ emit: (_r: object) => {} }))
+vi.mock('@rrweb/record', () => ({
+  record: (o: { emit: (r: object) => void }) => {
+    rr.emit = o.emit
+    return () => {}
+  },
+}))
+
+function recorder() {
+  const segments: { t: number; segment: number; records: { timestamp: number }[] }[] = []
+  const sizes: number[] = []
+  const ctx: CaptureContext = {
+    emit: () => {},
+    emitReplay: (json) => {
+      const s = JSON.parse(json)
+      segments.push(s)
+      sizes.push(s.records.reduce((n: number, r: object) => n + JSON.stringify(r).length, 0))
+    },
+    options: resolveOptions({ siteKey: `slp_${'a'.repeat(32)}`, endpoint: 'https://collector.example' }),
+    activity: createActivity(() => Date.now()),
+    now: () => Date.now(),
+    pageUrl: () => location.href,
+  }
+  return { segments, sizes, rec: startRecorder(ctx) }
+}
+const record = (timestamp: number, kb: number) => ({
+  type: 3,
+  timestamp,
+  data: { text: 'x'.repeat(kb * 1000) },
+})
 
 describe('recordOptions', () => {
   it('should mask every input type, block hidden inputs and marked elements, and mask contenteditable', () => {
@@ -52,5 +87,31 @@ describe('scrubRecordJson', () => {
     )
     const plain = JSON.stringify({ attributes: { href: '/products?page=2&sort=price', style: 'color:red;' } })
     expect(scrubRecordJson(plain)).toBe(plain)
+  })
+})
+
+describe('startRecorder segments', () => {
+  it('should not cut at 60 KB of JSON while recording (≈ 60 KB is meant compressed), and cut a flush to the exit size', () => {
+    const { segments, sizes, rec } = recorder()
+    const t0 = Date.now()
+    for (let i = 0; i < 12; i++) rr.emit(record(t0 + i * 100, 10)) // 120 KB of JSON within 1.2 s
+    rec.flush()
+    expect(segments.length).toBe(3)
+    expect(sizes.every((n) => n <= SEGMENT_FLUSH_BYTES)).toBe(true)
+    expect(segments.map((s) => s.segment)).toEqual([0, 1, 2])
+    expect(segments.flatMap((s) => s.records.map((r) => r.timestamp))).toEqual(
+      Array.from({ length: 12 }, (_, i) => t0 + i * 100),
+    )
+    expect(segments.map((s) => s.t)).toEqual(segments.map((s) => s.records[0]!.timestamp))
+    rec.stop()
+  })
+
+  it('should cut a segment once it spans 5 s', () => {
+    const { segments, rec } = recorder()
+    const t0 = Date.now()
+    for (let i = 0; i <= 7; i++) rr.emit(record(t0 + i * 1000, 1))
+    rec.flush()
+    expect(segments.map((s) => s.records.length)).toEqual([6, 2])
+    rec.stop()
   })
 })

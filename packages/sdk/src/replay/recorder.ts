@@ -1,5 +1,5 @@
 import { record } from '@rrweb/record'
-import { CHECKOUT_EVERY_MS, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
+import { CHECKOUT_EVERY_MS, SEGMENT_FLUSH_BYTES, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
 import { monitor } from '../tools/monitor.js'
 import { SECRET_PARAM } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
@@ -65,14 +65,15 @@ export interface RecorderModule {
 }
 
 /**
- * Records with rrweb and cuts segments at SEGMENT_MAX_MS or SEGMENT_MAX_BYTES. Records are serialised
+ * Records with rrweb and cuts segments at SEGMENT_MAX_MS or SEGMENT_MAX_BYTES of JSON; a flush cuts what is
+ * pending into segments of at most SEGMENT_FLUSH_BYTES (the exit path's size). Records are serialised
  * later, off rrweb's mutation callback (in an idle callback), to keep bursts of DOM changes cheap.
  */
 export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void } {
   let pending: { timestamp: number }[] = []
-  let parts: string[] = []
+  const parts: string[] = []
+  const stamps: number[] = []
   let bytes = 0
-  let firstAt = 0
   let segment = 0
   let scheduled = false
   const idle: (cb: () => void) => void =
@@ -80,22 +81,26 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
       ? (cb) => requestIdleCallback(cb, { timeout: 1000 })
       : (cb) => setTimeout(cb, 50)
 
-  const cut = () => {
-    if (!parts.length) return
-    // Emitted pre-serialised: the batcher inserts the JSON as is instead of stringifying the records again.
-    const head = JSON.stringify({ type: 'replay', t: firstAt, url: ctx.pageUrl(), segment: segment++ })
-    ctx.emitReplay?.(`${head.slice(0, -1)},"records":[${parts.join(',')}]}`)
-    parts = []
+  const cut = (limit = Number.POSITIVE_INFINITY) => {
+    while (parts.length) {
+      let n = 1
+      for (let size = parts[0]!.length; n < parts.length && size + parts[n]!.length <= limit; n++)
+        size += parts[n]!.length
+      // Emitted pre-serialised: the batcher inserts the JSON as is instead of stringifying the records again.
+      const head = JSON.stringify({ type: 'replay', t: stamps[0], url: ctx.pageUrl(), segment: segment++ })
+      ctx.emitReplay?.(`${head.slice(0, -1)},"records":[${parts.splice(0, n).join(',')}]}`)
+      stamps.splice(0, n)
+    }
     bytes = 0
   }
   const drain = monitor(() => {
     scheduled = false
     for (const r of pending) {
       const json = scrubRecordJson(JSON.stringify(r))
-      if (!parts.length) firstAt = r.timestamp
       parts.push(json)
+      stamps.push(r.timestamp)
       bytes += json.length
-      if (bytes >= SEGMENT_MAX_BYTES || r.timestamp - firstAt >= SEGMENT_MAX_MS) cut()
+      if (bytes >= SEGMENT_MAX_BYTES || r.timestamp - stamps[0]! >= SEGMENT_MAX_MS) cut()
     }
     pending = []
   })
@@ -113,20 +118,20 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
   const timer = setInterval(
     monitor(() => {
       drain()
-      if (parts.length && ctx.now() - firstAt >= SEGMENT_MAX_MS) cut()
+      if (parts.length && ctx.now() - stamps[0]! >= SEGMENT_MAX_MS) cut()
     }),
     SEGMENT_MAX_MS,
   )
   return {
     flush() {
       drain()
-      cut()
+      cut(SEGMENT_FLUSH_BYTES)
     },
     stop() {
       clearInterval(timer)
       stopRecord?.()
       drain()
-      cut()
+      cut(SEGMENT_FLUSH_BYTES)
     },
   }
 }
