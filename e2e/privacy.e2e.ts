@@ -146,3 +146,33 @@ test('privacy, attachSightline with default privacy: the same canaries are store
   await expectCarriersRecorded(sessionId, `${site}/bare`)
   expectNoCanary(await everythingStoredFor(sessionId), c)
 })
+
+test('privacy: what is typed into a GET form reaches the next URL in the browser, and is stored nowhere', async ({
+  page,
+}) => {
+  const canary = `CANARY-SEARCH-${randomUUID().slice(0, 8)}`
+  await page.goto(`${site}/search.html`)
+  const sessionId = await sessionIdOf(page)
+  await page.fill('#q', canary)
+  await page.selectOption('#in', 'shoes')
+  await page.click('#go')
+  await page.waitForURL('**/search.html?q=*')
+  expect(page.url()).toContain(canary) // the browser did put it in the URL
+  await page.click('#page-2') // a URL without typed values stays as it is
+  await page.waitForURL('**/search.html?page=2')
+  await flush(page)
+  await page.close({ runBeforeUnload: true })
+  await expect
+    .poll(async () => (await rowsOf('page_views', sessionId)).map((v) => v.url), { timeout: 15_000 })
+    .toEqual([
+      `${site}/search.html`,
+      `${site}/search.html?q=[redacted]&in=[redacted]`,
+      `${site}/search.html?page=2`,
+    ])
+  const views = await rowsOf('page_views', sessionId)
+  expect(views[2]!.referrer).toBe(`${site}/search.html?q=[redacted]&in=[redacted]`)
+  const stored = await everythingStoredFor(sessionId)
+  expect(stored).toContain('Search the shop') // the decompressed replay is in there
+  expect(stored).not.toContain(canary)
+  expect(stored).not.toContain('in=shoes')
+})

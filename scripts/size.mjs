@@ -17,14 +17,15 @@ const esbuild = createRequire(path.join(sdk, 'package.json'))('esbuild')
 const TARGET = { core: 10 * 1024, replay: 25 * 1024 }
 /**
  * What CI enforces today: a ratchet just above each measured size, so the SDK can only shrink. The core
- * misses its 10 KB target (on 2026-11-22: script tag 13,003 bytes, ESM entry 13,315; see docs/benchmarks.md
+ * misses its 10 KB target (on 2026-11-22: script tag 13,135 bytes, ESM entry 13,470 after the GET-form URL
+ * masking, +128 / +150; see docs/benchmarks.md
  * and ADR 0008); lower these as it shrinks. The ESM entry is larger: a site's bundler does not shorten the
  * SDK's internal property names nor run the second terser pass (vite.script.config.ts does both, for the
  * script tag).
  */
 const CEILING = {
-  'core script': 13_010,
-  'core esm': 13_320,
+  'core script': 13_140,
+  'core esm': 13_475,
   'replay script': 25 * 1024,
   'replay esm': 25 * 1024,
 }

@@ -33,4 +33,9 @@ export interface CaptureContext {
   now(): number
   /** The current page URL with secret query values scrubbed. */
   pageUrl(): string
+  /**
+   * Whether a URL parameter's value must be masked (secret-looking names, fields of GET forms sent). The
+   * replay chunk asks the core's: it learns form fields as the page runs.
+   */
+  secretParam?(name: string): boolean
 }

@@ -17,7 +17,7 @@ import { startReplay } from '../replay/startReplay.js'
 import { createSessionStore, isSampled, type Session, usableStorage, uuid } from '../session/session.js'
 import { createActivity } from '../tools/activity.js'
 import { guard, monitor } from '../tools/monitor.js'
-import { scrubUrl } from '../tools/urlUtils.js'
+import { isSecretParam, scrubUrl } from '../tools/urlUtils.js'
 import { createBatcher, type Envelope } from '../transport/batcher.js'
 import { createOutbox } from '../transport/outbox.js'
 import { createSender } from '../transport/sender.js'
@@ -144,7 +144,15 @@ export function init(input: InitOptions): Sightline {
     }
   }
 
-  const ctx: CaptureContext = { emit, emitReplay, options, activity: createActivity(now), now, pageUrl }
+  const ctx: CaptureContext = {
+    emit,
+    emitReplay,
+    options,
+    activity: createActivity(now),
+    now,
+    pageUrl,
+    secretParam: isSecretParam,
+  }
 
   function start() {
     if (running || !isSampled(session.id, options.sampleRate)) return

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { makeCtx } from '../../test/helpers.js'
+import { scrubUrl } from '../tools/urlUtils.js'
 import type { SightlineEvent } from '../types.js'
 import { trackForms } from './trackForms.js'
 
@@ -112,5 +113,46 @@ describe('trackForms', () => {
     expect(events.length).toBeGreaterThan(10)
     expect(JSON.stringify(events)).not.toContain('canary')
     expect(JSON.stringify(events)).not.toContain('hunter')
+  })
+
+  it('should mask the fields of a GET form in URLs from then on, on this page and the next (values typed land in the query)', async () => {
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      `<form id="search" method="get" action="/results"><input name="q"><select name="in"><option>all</option></select></form>
+       <form id="post-with-get-button" method="post"><input name="term"><button id="as-get" formmethod="get">Go</button></form>`,
+    )
+    expect(scrubUrl('https://shop.example/results?q=red+shoes&in=all&page=2')).toBe(
+      'https://shop.example/results?q=red+shoes&in=all&page=2',
+    )
+    $('#search').dispatchEvent(new Event('submit', { bubbles: true }))
+    expect(scrubUrl('https://shop.example/results?q=red+shoes&in=all&page=2')).toBe(
+      'https://shop.example/results?q=[redacted]&in=[redacted]&page=2',
+    )
+    // A submitter's formmethod="get" sends a POST form's fields in the URL too.
+    const submit = new Event('submit', { bubbles: true }) as SubmitEvent
+    Object.defineProperty(submit, 'submitter', { value: $('#as-get') })
+    $('#post-with-get-button').dispatchEvent(submit)
+    expect(scrubUrl('https://shop.example/p?term=x')).toBe('https://shop.example/p?term=[redacted]')
+    // The next page reads the names back from localStorage (a fresh copy of the module).
+    expect(localStorage.getItem('sl_fields')!.split('\n')).toEqual(
+      expect.arrayContaining(['q', 'in', 'term']),
+    )
+    vi.resetModules()
+    const next = await import('../tools/urlUtils.js')
+    expect(next.scrubUrl('https://shop.example/results?q=blue&sort=price')).toBe(
+      'https://shop.example/results?q=[redacted]&sort=price',
+    )
+  })
+
+  it('should leave URLs alone after a POST form is sent (its values travel in the body)', async () => {
+    document.body.insertAdjacentHTML('beforeend', '<form id="login" method="post"><input name="nick"></form>')
+    $('#login').dispatchEvent(new Event('submit', { bubbles: true }))
+    expect(scrubUrl('https://shop.example/?nick=x')).toBe('https://shop.example/?nick=x')
+    expect(localStorage.getItem('sl_fields') ?? '').not.toContain('nick')
+  })
+
+  it('should treat a form without a method as GET, as the browser does', async () => {
+    $('#other').dispatchEvent(new Event('submit', { bubbles: true }))
+    expect(scrubUrl('https://shop.example/?x=typed')).toBe('https://shop.example/?x=[redacted]')
   })
 })

@@ -2,6 +2,7 @@ import { listen } from '../browser/listen.js'
 import { monitor } from '../tools/monitor.js'
 import { IGNORE_ATTR, isMarked } from '../tools/privacy.js'
 import { selectorOf } from '../tools/selector.js'
+import { maskFormFields } from '../tools/urlUtils.js'
 import type { CaptureContext, SightlineEvent, Stoppable } from '../types.js'
 
 type FormEvent = Extract<SightlineEvent, { type: 'form' }>
@@ -65,13 +66,21 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
   let hot: EventTarget | undefined
 
   const offs = ['focusin', 'input', 'change', 'focusout', 'invalid', 'submit'].map((type) =>
-    listen(document, type, ({ target }) => {
+    listen(document, type, (ev) => {
+      const target = ev.target
       if (type === 'input' && target === hot && timer) return
       hot = undefined
       const el = target as HTMLInputElement
       if (el.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       if (type === 'submit') {
         started.delete(el)
+        // A GET form carries what was typed into the next page's URL: mask its field names in URLs.
+        const form = el as unknown as HTMLFormElement
+        if (
+          form.method === 'get' ||
+          ((ev as SubmitEvent).submitter as HTMLButtonElement)?.formMethod === 'get'
+        )
+          maskFormFields(form)
         return emit('submit', { form: selectorOf(el) })
       }
       if (

@@ -88,6 +88,20 @@ describe('scrubRecordJson', () => {
     const plain = JSON.stringify({ attributes: { href: '/products?page=2&sort=price', style: 'color:red;' } })
     expect(scrubRecordJson(plain)).toBe(plain)
   })
+
+  it("should mask what the core's check names (fields of GET forms sent), besides secret-looking names", () => {
+    const meta = JSON.stringify({
+      type: 4,
+      data: { href: 'https://a.example/results?q=typed&page=2&token=T' },
+    })
+    const secret = (name: string) => name === 'q' || name === 'token'
+    expect(scrubRecordJson(meta, secret)).toBe(
+      JSON.stringify({
+        type: 4,
+        data: { href: 'https://a.example/results?q=[redacted]&page=2&token=[redacted]' },
+      }),
+    )
+  })
 })
 
 describe('startRecorder segments', () => {

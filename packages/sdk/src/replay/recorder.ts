@@ -1,7 +1,7 @@
 import { record } from '@rrweb/record'
 import { CHECKOUT_EVERY_MS, SEGMENT_FLUSH_BYTES, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
 import { monitor } from '../tools/monitor.js'
-import { SECRET_PARAM } from '../tools/urlUtils.js'
+import { isSecretParam } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 
 const ALL_INPUT_TYPES = [
@@ -53,10 +53,10 @@ const URL_PARAM = /([?&#;])([^=&#"\\\s]+)=([^&#"\\\s]*)/g
  * A record's JSON with secret-looking query and fragment values redacted wherever a URL sits in it (the
  * meta record's page address, link and image attributes), as scrubUrl does for the SDK's own events.
  */
-export const scrubRecordJson = (json: string): string =>
+export const scrubRecordJson = (json: string, secret: (name: string) => boolean = isSecretParam): string =>
   json.includes('=')
     ? json.replace(URL_PARAM, (m, sep: string, name: string, value: string) =>
-        value && value !== '[redacted]' && SECRET_PARAM.test(name) ? `${sep}${name}=[redacted]` : m,
+        value && value !== '[redacted]' && secret(name) ? `${sep}${name}=[redacted]` : m,
       )
     : json
 
@@ -96,7 +96,7 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
   const drain = monitor(() => {
     scheduled = false
     for (const r of pending) {
-      const json = scrubRecordJson(JSON.stringify(r))
+      const json = scrubRecordJson(JSON.stringify(r), ctx.secretParam)
       parts.push(json)
       stamps.push(r.timestamp)
       bytes += json.length

@@ -5,6 +5,35 @@
 export const SECRET_PARAM =
   /pass|pwd|secret|token|api[-_]?key|auth|session|sig|otp|credential|private|^(?:code|key|email|sid)$/i
 
+let fields: Set<string> | undefined
+
+/**
+ * Names of the fields of GET forms sent on this site: their values, typed by the visitor, sit in the query
+ * string of the page the form leads to. Kept in localStorage (`sl_fields`, one per line, at most 64), so the
+ * next page masks them too.
+ */
+const typedFields = (): Set<string> => {
+  if (!fields) {
+    fields = new Set()
+    try {
+      fields = new Set(localStorage.sl_fields?.split('\n'))
+    } catch {}
+  }
+  return fields
+}
+
+/** A GET form is being sent: its field names are masked in every URL from now on (see typedFields). */
+export function maskFormFields(form: HTMLFormElement): void {
+  const names = typedFields()
+  for (const el of form.elements as unknown as Iterable<HTMLInputElement>) if (el.name) names.add(el.name)
+  try {
+    localStorage.sl_fields = [...names].slice(-64).join('\n')
+  } catch {}
+}
+
+/** A query or fragment parameter whose value must not leave the browser. */
+export const isSecretParam = (name: string): boolean => SECRET_PARAM.test(name) || typedFields().has(name)
+
 export function scrubUrl(url: string): string {
   const q = url.search(/[?#]/)
   if (q === -1) return url.replace(/\/\/[^/@\s]+@/, '//[redacted]@')
@@ -16,7 +45,7 @@ export function scrubUrl(url: string): string {
       try {
         decoded = decodeURIComponent(name)
       } catch {}
-      return value && SECRET_PARAM.test(decoded) ? `${sep}${name}=[redacted]` : m
+      return value && isSecretParam(decoded) ? `${sep}${name}=[redacted]` : m
     })
   return base + rest
 }
