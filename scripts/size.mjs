@@ -96,6 +96,15 @@ for (const [name, s, row] of rows) {
     `${name.padEnd(48)} ${String(s.raw).padStart(8)} ${String(s.gzip).padStart(8)} ${String(s.brotli).padStart(8)}   ${target} / ${ceiling}  ${verdict}`,
   )
 }
+// bench/sdk-overhead/profile.ts maps profiler columns through the first line of the source map: the
+// script-tag bundles must stay one line (the minifier turns a '\n' string into a template literal holding
+// a real newline, which silently breaks that mapping).
+for (const file of ['sdk.js', 'sdk-replay.js']) {
+  if (readFileSync(path.join(sdk, 'dist/script', file), 'utf8').includes('\n')) {
+    console.log(`FAIL: dist/script/${file} is more than one line (a '\\n' string in the source?)`)
+    over++
+  }
+}
 if (process.argv.includes('--modules')) {
   // What each source file weighs inside the served core, from its source map: minified bytes, and gzip bytes
   // saved if that file's code were gone (gzip of the whole minus gzip without it), which is what a cut buys.

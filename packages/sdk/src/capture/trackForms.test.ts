@@ -134,7 +134,7 @@ describe('trackForms', () => {
     $('#post-with-get-button').dispatchEvent(submit)
     expect(scrubUrl('https://shop.example/p?term=x')).toBe('https://shop.example/p?term=[redacted]')
     // The next page reads the names back from localStorage (a fresh copy of the module).
-    expect(localStorage.getItem('sl_fields')!.split('\n')).toEqual(
+    expect(JSON.parse(localStorage.getItem('sl_fields')!)).toEqual(
       expect.arrayContaining(['q', 'in', 'term']),
     )
     vi.resetModules()

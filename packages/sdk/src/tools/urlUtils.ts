@@ -9,14 +9,14 @@ let fields: Set<string> | undefined
 
 /**
  * Names of the fields of GET forms sent on this site: their values, typed by the visitor, sit in the query
- * string of the page the form leads to. Kept in localStorage (`sl_fields`, one per line, at most 64), so the
+ * string of the page the form leads to. Kept in localStorage (`sl_fields`, a JSON array, at most 64), so the
  * next page masks them too.
  */
 const typedFields = (): Set<string> => {
   if (!fields) {
     fields = new Set()
     try {
-      fields = new Set(localStorage.sl_fields?.split('\n'))
+      fields = new Set(JSON.parse(localStorage.sl_fields ?? '[]'))
     } catch {}
   }
   return fields
@@ -27,7 +27,7 @@ export function maskFormFields(form: HTMLFormElement): void {
   const names = typedFields()
   for (const el of form.elements as unknown as Iterable<HTMLInputElement>) if (el.name) names.add(el.name)
   try {
-    localStorage.sl_fields = [...names].slice(-64).join('\n')
+    localStorage.sl_fields = JSON.stringify([...names].slice(-64))
   } catch {}
 }
 
