@@ -94,6 +94,44 @@ test("on('signal'): the dead click, the error click, the JS error and the 404 re
   expect(await handle.finish()).toBe(summary)
 })
 
+test('with a read key, finish() and the matchers also see the signals the collector derives (a click whose request failed)', async ({
+  context,
+}) => {
+  const handle = await attachSightline(context, {
+    collector: process.env.E2E_COLLECTOR_URL!,
+    siteKey: process.env.E2E_SITE_KEY!,
+    readKey: process.env.E2E_READ_KEY!,
+  })
+  const received: SightlineSignal[] = []
+  handle.on('signal', (s) => received.push(s))
+  const page = await context.newPage()
+  await page.goto(`${SITE}/`)
+  await page.click('#fetch-500')
+  await expect(page.locator('#status')).toHaveText('broken: 500')
+  const summary = await handle.finish()
+  // The page only knows the failed request; the click's consequence is decided at ingest.
+  expect(received.map((s) => s.kind)).not.toContain('failed_request_click')
+  const derived = summary.frustrationSignals.filter((s) => s.kind === 'failed_request_click')
+  // The click's selector as the SDK computed it ("#fetch-500" has 3 digits: taken for a generated id).
+  const [click] = await sql<{ selector: string }[]>`select selector from click_events
+    where user_session_id = ${summary.sessionIds[0]!}`
+  expect(derived).toEqual([
+    expect.objectContaining({
+      selector: click!.selector,
+      message: 'http_5xx',
+      page: `${SITE}/`,
+      sessionId: summary.sessionIds[0],
+      event: expect.objectContaining({ derived: true, ruleVersion: 'failed-request-1' }),
+    }),
+  ])
+  const [stored] = await sql<{ n: number }[]>`select count(*)::int as n from frustration_signals
+    where user_session_id = ${summary.sessionIds[0]!} and kind = 'failed_request_click'`
+  expect(stored!.n).toBe(1)
+  expect(summary.warnings).toEqual([])
+  await sightlineExpect(summary).not.toHaveNoFrustrationSignals()
+  await sightlineExpect(summary).toHaveNoFrustrationSignals({ ignore: (s) => s.event.derived === true })
+})
+
 test("on('signal'): a listener that throws fails the next flush with its error, and finish() with the run marked failed", async ({
   context,
 }) => {

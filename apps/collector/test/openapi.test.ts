@@ -60,6 +60,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/sessions/{id}': f.sessions.human,
       '/v1/sessions/{id}/events': f.sessions.human,
       '/v1/sessions/{id}/replay': f.sessions.human,
+      '/v1/sessions/{id}/signals': f.sessions.human,
       '/v1/test-runs/{id}': f.testRuns.A,
     }
     let checked = 0
@@ -75,7 +76,7 @@ describe('GET /v1/openapi.json', () => {
       expect([path, JSON.stringify(body).length > 40]).toEqual([path, true])
       checked++
     }
-    expect(checked).toBe(9)
+    expect(checked).toBe(10)
     // and the two ingest answers
     const batch = API_SPECS.find((s) => s.path === '/v1/batch')!.response!
     const res = await f.app.request('/v1/batch', {

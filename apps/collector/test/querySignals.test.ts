@@ -91,3 +91,41 @@ describe('GET /v1/signals aggregates (signal_rollups)', () => {
     )
   })
 })
+
+describe('GET /v1/sessions/{id}/signals', () => {
+  const get = (id: string, key = f.A.readKey) =>
+    f.app.request(`/v1/sessions/${id}/signals`, { headers: bearer(key) })
+
+  it("should list the session's signals, the SDK's and the derived ones, in time order, as stored", async () => {
+    const id = f.sessions.human
+    const res = await get(id)
+    expect(res.status).toBe(200)
+    const body = await json(res)
+    const rows = await f.db.sql<{ kind: string; selector: string | null; ruleVersion: string }[]>`
+      select kind, selector, rule_version from frustration_signals where user_session_id = ${id}
+      order by occurred_at, batch_id, event_index`
+    expect(rows.length).toBeGreaterThanOrEqual(2)
+    expect(body.signals.map((s: { kind: string }) => s.kind)).toEqual(rows.map((r) => r.kind))
+    // One event of every kind: the SDK's dead click and the click followed by a 404, derived at ingest.
+    expect(body.signals.map((s: { kind: string }) => s.kind)).toEqual(
+      expect.arrayContaining(['dead_click', 'failed_request_click']),
+    )
+    expect(body.signals.find((s: { kind: string }) => s.kind === 'failed_request_click')).toMatchObject({
+      sessionId: id,
+      reason: 'http_4xx',
+      selector: 'button#buy',
+      ruleVersion: 'failed-request-1',
+    })
+    const times = body.signals.map((s: { at: string }) => Date.parse(s.at))
+    expect(times).toEqual([...times].sort((a, b) => a - b))
+  })
+
+  it("should answer 404 for another company's session and for an unknown one, 400 for a malformed id", async () => {
+    expect((await get(f.sessions.B)).status).toBe(404)
+    expect((await get(f.sessions.human, f.B.readKey)).status).toBe(404)
+    expect((await get(randomUUID())).status).toBe(404)
+    const bad = await get('not-a-uuid')
+    expect(bad.status).toBe(400)
+    expect((await json(bad)).error.code).toBeDefined()
+  })
+})

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { BrowserContext, Page } from '@playwright/test'
+import { fetchDerivedSignals } from './derived.js'
 import { AttachError, check, isContext } from './errors.js'
 import { initScript } from './inPage.js'
 import { createRecorder, type PageMessage } from './recorder.js'
@@ -24,6 +25,13 @@ export interface AttachOptions {
    * session of `target` to it; `platform_details` is read from the real browser.
    */
   testRun?: TestRunOptions
+  /**
+   * A read key of the site's company (`slr_…`). With it, summary() and finish() also report the frustration
+   * signals the collector derives (failed_request_click, quick_back, excessive_scrolling, mouse_thrashing,
+   * form_abandonment), read from `GET /v1/sessions/{id}/signals` after the flush; the matchers then see
+   * them too. Without it only the SDK's own signals are known to the test.
+   */
+  readKey?: string
 }
 
 export interface SightlineHandle {
@@ -94,6 +102,11 @@ export async function attachSightline(
   check(
     options.replay === undefined || typeof options.replay === 'boolean',
     `replay must be a boolean, got ${JSON.stringify(options.replay)}`,
+  )
+  check(
+    options.readKey === undefined ||
+      (typeof options.readKey === 'string' && /^slr_[\w-]{32}$/.test(options.readKey)),
+    `readKey must be a read key (slr_ followed by 32 characters), got ${JSON.stringify(options.readKey)}`,
   )
   const related = isContext(target) ? [target, ...target.pages()] : [target, target.context()]
   check(
@@ -214,7 +227,14 @@ export async function attachSightline(
   let finished: Promise<SightlineSummary> | undefined
   const summarize = async (timeout?: number) => {
     await collect(true, timeout)
-    return recorder.summary({ testRunId, sessionIds: await sessionIds(), startedAt, warnings })
+    const summary = recorder.summary({ testRunId, sessionIds: await sessionIds(), startedAt, warnings })
+    if (!options.readKey) return summary
+    const derived = await fetchDerivedSignals(endpoint, options.readKey, summary.sessionIds)
+    return {
+      ...summary,
+      frustrationSignals: [...summary.frustrationSignals, ...derived.signals].sort((a, b) => a.time - b.time),
+      warnings: [...summary.warnings, ...derived.warnings],
+    }
   }
 
   const handle: SightlineHandle = {

@@ -25,6 +25,14 @@ describe('resolveFixtureOptions', () => {
         testInfo,
       ),
     ).toEqual({ collector: 'http://mine', siteKey: key, privacy: 'strict', replay: false })
+    const readKey = `slr_${'r'.repeat(32)}`
+    expect(
+      resolveFixtureOptions(
+        {},
+        { SIGHTLINE_COLLECTOR: 'http://c', SIGHTLINE_SITE_KEY: key, SIGHTLINE_READ_KEY: readKey },
+        testInfo,
+      ),
+    ).toEqual({ collector: 'http://c', siteKey: key, readKey })
   })
 
   it('should name the test run after the test and add where it runs to its config', () => {
@@ -63,7 +71,7 @@ describe('resolveFixtureOptions', () => {
       /no site key: set SIGHTLINE_SITE_KEY or test\.use/,
     )
     expect(() => resolveFixtureOptions({ collecter: 'http://c' } as never, {}, testInfo)).toThrow(
-      'sightline fixture: unknown option collecter (known: collector, siteKey, privacy, replay, testRun, attachSummary)',
+      'sightline fixture: unknown option collecter (known: collector, siteKey, privacy, replay, testRun, attachSummary, readKey)',
     )
     expect(() =>
       resolveFixtureOptions(

@@ -21,9 +21,11 @@ export interface SightlineFixtureOptions {
   }
   /** Attach the summary to the test's report as `sightline-summary.json`. Default true. */
   attachSummary?: boolean
+  /** A read key (`slr_…`): the summary and matchers include collector-derived signals. Default: $SIGHTLINE_READ_KEY. */
+  readKey?: string
 }
 
-const KNOWN = ['collector', 'siteKey', 'privacy', 'replay', 'testRun', 'attachSummary']
+const KNOWN = ['collector', 'siteKey', 'privacy', 'replay', 'testRun', 'attachSummary', 'readKey']
 
 /** What the fixture needs to know of the running test (a subset of Playwright's TestInfo). */
 export interface TestIdentity {
@@ -61,6 +63,8 @@ export function resolveFixtureOptions(
   const resolved: AttachOptions = { collector, siteKey }
   if (o.privacy !== undefined) resolved.privacy = o.privacy
   if (o.replay !== undefined) resolved.replay = o.replay
+  const readKey = o.readKey ?? env.SIGHTLINE_READ_KEY
+  if (readKey !== undefined) resolved.readKey = readKey
   if (o.testRun !== undefined) {
     if (!o.testRun || typeof o.testRun !== 'object') fail('testRun must be an object with a persona')
     const { name, testConfig, ...rest } = o.testRun

@@ -106,19 +106,22 @@ export const SessionResponse = z.strictObject({ session: SessionDetail })
 export const EventsResponse = z.strictObject({ events: z.array(TimelineEvent), nextCursor })
 export const ReplayResponse = z.strictObject({ segments: z.array(ReplaySegment) })
 
+export const Signal = z.strictObject({
+  sessionId: id,
+  kind: z.enum(SIGNAL_KINDS),
+  reason: z.string().nullable(),
+  selector: z.string().nullable(),
+  pageUrl: z.string().nullable(),
+  at: time,
+  evidence: json,
+  ruleVersion: z.string(),
+})
+
+/** One session's signals, SDK-sent and collector-derived, in time order. */
+export const SessionSignalsResponse = z.strictObject({ signals: z.array(Signal) })
+
 export const SignalsResponse = z.strictObject({
-  signals: z.array(
-    z.strictObject({
-      sessionId: id,
-      kind: z.enum(SIGNAL_KINDS),
-      reason: z.string().nullable(),
-      selector: z.string().nullable(),
-      pageUrl: z.string().nullable(),
-      at: time,
-      evidence: json,
-      ruleVersion: z.string(),
-    }),
-  ),
+  signals: z.array(Signal),
   bySelector: z.array(
     z.strictObject({
       selector: z.string().nullable(),

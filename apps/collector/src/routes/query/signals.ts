@@ -1,10 +1,11 @@
-import { SIGNAL_KINDS, SignalsResponse } from '@sightline/schema'
+import { SessionSignalsResponse, SIGNAL_KINDS, SignalsResponse } from '@sightline/schema'
 import { Hono } from 'hono'
 import type { TransactionSql } from 'postgres'
 import { z } from 'zod'
 import type { AppDeps } from '../../app.js'
+import { ApiError } from '../../errors.js'
 import { requireReadKey, withTenant } from './auth.js'
-import { limitParam, parseQuery, timeParam, timeRange, uuidParam } from './params.js'
+import { limitParam, parseId, parseQuery, timeParam, timeRange, uuidParam } from './params.js'
 import type { RouteSpec } from './spec.js'
 import { iso, parseJson } from './summary.js'
 
@@ -23,6 +24,49 @@ export const SignalsQuery = z.strictObject({
 
 type Output = z.output<typeof SignalsResponse>
 
+type SignalRow = {
+  userSessionId: string
+  kind: Output['signals'][number]['kind']
+  reason: string | null
+  selector: string | null
+  pageUrl: string | null
+  occurredAt: Date
+  evidence: string
+  ruleVersion: string
+}
+
+const toSignal = (s: SignalRow): Output['signals'][number] => ({
+  sessionId: s.userSessionId,
+  kind: s.kind,
+  reason: s.reason,
+  selector: s.selector,
+  pageUrl: s.pageUrl,
+  at: iso(s.occurredAt),
+  evidence: parseJson(s.evidence) ?? {},
+  ruleVersion: s.ruleVersion,
+})
+
+/** Signals of one session at most (in time order). */
+export const SESSION_SIGNALS_LIMIT = 1000
+
+async function readSessionSignals(
+  tx: TransactionSql,
+  id: string,
+): Promise<z.output<typeof SessionSignalsResponse>> {
+  const [session] = await tx<{ startedAt: Date; lastSeenAt: Date }[]>`
+    select started_at, last_seen_at from user_sessions where id = ${id}`
+  if (!session) throw new ApiError(404, 'not_found', 'no such session')
+  // The session's own time range, a day around it (clock skew), keeps the scan to its partitions.
+  const rows = await tx<SignalRow[]>`
+    select user_session_id, kind, reason, selector, page_url, occurred_at, evidence::text as evidence, rule_version
+    from frustration_signals
+    where user_session_id = ${id}
+      and occurred_at >= ${session.startedAt}::timestamptz - interval '1 day'
+      and occurred_at <= ${session.lastSeenAt}::timestamptz + interval '1 day'
+    order by occurred_at, batch_id, event_index limit ${SESSION_SIGNALS_LIMIT}`
+  return { signals: rows.map(toSignal) }
+}
+
 async function readSignals(tx: TransactionSql, q: z.output<typeof SignalsQuery>): Promise<Output> {
   const { from, to } = timeRange(q, DEFAULT_DAYS)
   const site = () => (q.site ? tx`and site_id = ${q.site}` : tx``)
@@ -34,16 +78,7 @@ async function readSignals(tx: TransactionSql, q: z.output<typeof SignalsQuery>)
   // Four statements pipelined on the transaction's connection (postgres.js sends them without waiting).
   const [signals, bySelector, byPage, trend] = await Promise.all([
     tx<
-      {
-        userSessionId: string
-        kind: Output['signals'][number]['kind']
-        reason: string | null
-        selector: string | null
-        pageUrl: string | null
-        occurredAt: Date
-        evidence: string
-        ruleVersion: string
-      }[]
+      SignalRow[]
     >`select user_session_id, kind, reason, selector, page_url, occurred_at, evidence::text as evidence, rule_version
       from frustration_signals where occurred_at >= ${from} and occurred_at < ${to} ${site()} ${kind()}
       order by occurred_at desc, user_session_id, batch_id, event_index limit ${q.limit}`,
@@ -61,16 +96,7 @@ async function readSignals(tx: TransactionSql, q: z.output<typeof SignalsQuery>)
       group by day, kind order by day, kind`,
   ])
   return {
-    signals: signals.map((s) => ({
-      sessionId: s.userSessionId,
-      kind: s.kind,
-      reason: s.reason,
-      selector: s.selector,
-      pageUrl: s.pageUrl,
-      at: iso(s.occurredAt),
-      evidence: parseJson(s.evidence) ?? {},
-      ruleVersion: s.ruleVersion,
-    })),
+    signals: signals.map(toSignal),
     bySelector: bySelector.map((r) => ({
       selector: r.selector,
       kind: r.kind,
@@ -91,12 +117,26 @@ export const signalSpecs: RouteSpec[] = [
     query: SignalsQuery,
     response: SignalsResponse,
   },
+  {
+    method: 'get',
+    path: '/v1/sessions/{id}/signals',
+    summary: "One session's frustration signals, the SDK's and those the collector derived, in time order",
+    description: `At most ${SESSION_SIGNALS_LIMIT}. Derived signals (failed_request_click, quick_back, excessive_scrolling, mouse_thrashing, form_abandonment) exist once the batch that completes them is stored: after the SDK's flush() or @sightline/playwright's finish().`,
+    params: ['id'],
+    response: SessionSignalsResponse,
+  },
 ]
 
 export function signalRoutes(deps: AppDeps) {
-  return new Hono().get('/v1/signals', async (c) => {
-    const key = await requireReadKey(deps, c.req.header('authorization'))
-    const q = parseQuery(SignalsQuery, c.req.query())
-    return c.json(await withTenant(deps, key, (tx) => readSignals(tx, q)))
-  })
+  return new Hono()
+    .get('/v1/signals', async (c) => {
+      const key = await requireReadKey(deps, c.req.header('authorization'))
+      const q = parseQuery(SignalsQuery, c.req.query())
+      return c.json(await withTenant(deps, key, (tx) => readSignals(tx, q)))
+    })
+    .get('/v1/sessions/:id/signals', async (c) => {
+      const key = await requireReadKey(deps, c.req.header('authorization'))
+      const id = parseId('id', c.req.param('id'))
+      return c.json(await withTenant(deps, key, (tx) => readSessionSignals(tx, id)))
+    })
 }
