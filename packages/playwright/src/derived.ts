@@ -1,13 +1,7 @@
+import { DERIVED_SIGNAL_KINDS } from '@sightline/schema/kinds'
 import type { SightlineSignal } from './summary.js'
 
-/** Signal kinds the collector decides at ingest, from rows of several events (docs/signals.md). */
-export const DERIVED_KINDS: ReadonlySet<string> = new Set([
-  'failed_request_click',
-  'quick_back',
-  'excessive_scrolling',
-  'mouse_thrashing',
-  'form_abandonment',
-])
+const DERIVED_KINDS: ReadonlySet<string> = new Set(DERIVED_SIGNAL_KINDS)
 
 interface StoredSignal {
   sessionId: string

@@ -1,15 +1,8 @@
 /** What a test sees of a recording: streamed signals, step records and the summary. Pure logic. */
+import { SIGNAL_KINDS } from '@sightline/schema/kinds'
 
-export const FRUSTRATION_KINDS = [
-  'rage_click',
-  'dead_click',
-  'error_click',
-  'failed_request_click',
-  'excessive_scrolling',
-  'quick_back',
-  'form_abandonment',
-  'mouse_thrashing',
-] as const
+/** Every frustration signal kind (the schema's list). */
+export const FRUSTRATION_KINDS = SIGNAL_KINDS
 export type FrustrationKind = (typeof FRUSTRATION_KINDS)[number]
 /** What `handle.on('signal')` streams: frustration signals, uncaught JS errors, failed requests. */
 export type SignalKind = FrustrationKind | 'js_error' | 'failed_request'
