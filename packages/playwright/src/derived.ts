@@ -2,6 +2,8 @@ import { DERIVED_SIGNAL_KINDS } from '@sightline/schema/kinds'
 import type { SightlineSignal } from './summary.js'
 
 const DERIVED_KINDS: ReadonlySet<string> = new Set(DERIVED_SIGNAL_KINDS)
+/** A collector that does not answer in time costs a warning, not a hung test. */
+const READ_TIMEOUT_MS = 10_000
 
 interface StoredSignal {
   sessionId: string
@@ -32,6 +34,7 @@ export async function fetchDerivedSignals(
       try {
         const res = await fetch(`${endpoint}/v1/sessions/${id}/signals`, {
           headers: { authorization: `Bearer ${readKey}` },
+          signal: AbortSignal.timeout(READ_TIMEOUT_MS),
         })
         if (!res.ok) {
           const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
