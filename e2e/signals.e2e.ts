@@ -8,8 +8,15 @@ import { EVENT_TABLES } from '../apps/collector/src/db/tables.js'
 import { sql } from './lib/db.js'
 
 const SITE = process.env.E2E_SITE_URL!
-const attach = (context: Parameters<typeof attachSightline>[0]) =>
-  attachSightline(context, { collector: process.env.E2E_COLLECTOR_URL!, siteKey: process.env.E2E_SITE_KEY! })
+const attach = (
+  context: Parameters<typeof attachSightline>[0],
+  extra: Partial<Parameters<typeof attachSightline>[1]> = {},
+) =>
+  attachSightline(context, {
+    collector: process.env.E2E_COLLECTOR_URL!,
+    siteKey: process.env.E2E_SITE_KEY!,
+    ...extra,
+  })
 
 /** Where each event kind is stored. */
 const TABLE_OF: Record<string, string> = EVENT_TABLES
@@ -97,11 +104,7 @@ test("on('signal'): the dead click, the error click, the JS error and the 404 re
 test('with a read key, finish() and the matchers also see the signals the collector derives (a click whose request failed)', async ({
   context,
 }) => {
-  const handle = await attachSightline(context, {
-    collector: process.env.E2E_COLLECTOR_URL!,
-    siteKey: process.env.E2E_SITE_KEY!,
-    readKey: process.env.E2E_READ_KEY!,
-  })
+  const handle = await attach(context, { readKey: process.env.E2E_READ_KEY! })
   const received: SightlineSignal[] = []
   handle.on('signal', (s) => received.push(s))
   const page = await context.newPage()
