@@ -6,8 +6,6 @@ import { type PreparedRequest, type PrepareInput, prepareBatch } from './prepare
 /** Runs `prepareBatch` for the ingest route: inline, or on worker threads. */
 export interface Preparer {
   prepare(input: PrepareInput): Promise<PreparedRequest>
-  /** Worker threads in use (0: inline, on the calling thread). */
-  readonly workers: number
   close(): Promise<void>
 }
 
@@ -55,7 +53,6 @@ export function createPreparer(workers: number, options: { workerUrl?: URL } = {
   const workerUrl = options.workerUrl ?? WORKER_URL
   if (workers <= 0) {
     return {
-      workers: 0,
       prepare: async (input) => prepareBatch(input),
       close: async () => {},
     }
@@ -92,7 +89,6 @@ export function createPreparer(workers: number, options: { workerUrl?: URL } = {
   for (let i = 0; i < workers; i++) spawnSlot(i)
 
   return {
-    workers,
     prepare(input) {
       if (closed) return Promise.reject(new Error('the prepare pool is closed'))
       let slot = slots[0]!
