@@ -25,10 +25,16 @@ function start(opts: Partial<InitOptions> = {}) {
   return tracker
 }
 
-function click(el: Element, x = 10, y = 10, init: MouseEventInit = {}) {
-  el.dispatchEvent(
-    new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: y, detail: 1, ...init }),
-  )
+/** A press then its click, as the browser sends them; `during` runs between the two (a drag selecting text). */
+function click(el: Element, x = 10, y = 10, init: MouseEventInit = {}, during?: () => void) {
+  const at = { bubbles: true, cancelable: true, clientX: x, clientY: y, detail: 1, ...init }
+  el.dispatchEvent(new MouseEvent('mousedown', at))
+  during?.()
+  el.dispatchEvent(new MouseEvent('click', at))
+}
+const selectText = () => {
+  vi.spyOn(document, 'getSelection').mockReturnValue({ isCollapsed: false } as Selection)
+  document.dispatchEvent(new Event('selectionchange'))
 }
 
 const $ = (sel: string) => document.querySelector(sel)!
@@ -82,16 +88,19 @@ describe('trackClicks', () => {
   })
 
   it('should take the name from aria-labelledby and labels, and never from an input value', () => {
-    document.body.innerHTML = `<span id="l">Quantity</span><input id="q" aria-labelledby="l"><label for="e">Email</label><input id="e" type="email">`
+    document.body.innerHTML = `<span id="l">Quantity</span><input id="q" aria-labelledby="l"><label for="e">Email</label><input id="e" type="email">
+      <label>Phone <input id="p"></label><label for="d">Div</label><div id="d" role="button"></div>`
     start()
     const email = $('#e') as HTMLInputElement
     email.value = 'canary@secret.example'
-    click($('#q'))
-    click(email)
+    for (const id of ['#q', '#e', '#p', '#d']) click($(id))
     tracker!.flush()
+    // A label names the control it labels only: not a div (not labelable).
     expect(of('click').map((e) => [e.name, e.role])).toEqual([
       ['Quantity', 'textbox'],
       ['Email', 'textbox'],
+      ['Phone', 'textbox'],
+      [undefined, 'button'],
     ])
     expect(JSON.stringify(events)).not.toContain('canary')
   })
@@ -229,10 +238,9 @@ describe('rage clicks', () => {
     burst(2)
     vi.advanceTimersByTime(2000)
     expect(of('rage')).toEqual([])
-    vi.spyOn(document, 'getSelection').mockReturnValue({ isCollapsed: false } as Selection)
+    // A triple click selecting a paragraph: the selection changes on the third press.
     burst(2)
-    document.dispatchEvent(new Event('selectionchange'))
-    burst(1)
+    click($('#go'), 10, 10, {}, selectText)
     vi.advanceTimersByTime(2000)
     expect(of('rage')).toEqual([])
   })
@@ -338,12 +346,52 @@ describe('dead and error clicks', () => {
     start()
     for (const s of ['#i', 'label span', '[contenteditable]', '#n', '#d', 'p']) click($(s))
     click($('button'), 10, 10, { metaKey: true })
-    vi.spyOn(document, 'getSelection').mockReturnValue({ isCollapsed: false } as Selection)
-    document.dispatchEvent(new Event('selectionchange'))
-    click($('button'))
+    click($('button'), 10, 10, {}, selectText)
     vi.advanceTimersByTime(1000)
     expect(of('click')).toHaveLength(8)
     expect(of('signal')).toEqual([])
+  })
+
+  it('should listen to selection changes only from a press to its click', () => {
+    document.body.innerHTML = '<button>Save</button><p>Some text</p>'
+    start()
+    const selection = vi.spyOn(document, 'getSelection').mockReturnValue({ isCollapsed: false } as Selection)
+    // Typing and other selection changes between clicks are not listened to…
+    document.dispatchEvent(new Event('selectionchange'))
+    expect(selection).not.toHaveBeenCalled()
+    // …those during a press are.
+    click($('button'), 10, 10, {}, () => document.dispatchEvent(new Event('selectionchange')))
+    expect(selection).toHaveBeenCalledTimes(1)
+    document.dispatchEvent(new Event('selectionchange'))
+    expect(selection).toHaveBeenCalledTimes(1)
+  })
+
+  it('should not call a click dead when the page selects text after it', () => {
+    document.body.innerHTML = '<button>Select all</button>'
+    start()
+    click($('button'))
+    vi.advanceTimersByTime(500)
+    vi.spyOn(document, 'getSelection').mockReturnValue({ isCollapsed: false } as Selection)
+    vi.advanceTimersByTime(500)
+    expect(of('click')).toHaveLength(1)
+    expect(of('signal')).toEqual([])
+  })
+
+  it('should read the cursor only for a click that would be dead', () => {
+    document.body.innerHTML = '<div id="card" style="cursor: pointer">Card</div><p>Text</p>'
+    start()
+    const style = vi.spyOn(window, 'getComputedStyle')
+    click($('#card'))
+    click($('p'))
+    activity.notify('mutation')
+    vi.advanceTimersByTime(1000)
+    expect(style).not.toHaveBeenCalled()
+    click($('#card'))
+    click($('p'))
+    vi.advanceTimersByTime(1000)
+    expect(style).toHaveBeenCalled()
+    // The pointer cursor marks a reaction as expected: dead; plain text is not.
+    expect(of('signal').map((s) => [s.kind, s.selector])).toEqual([['dead_click', 'div#card']])
   })
 
   it('should flag an error click with a signal when an error follows in the window', () => {
