@@ -138,6 +138,16 @@ describe('trackKeys', () => {
     ])
   })
 
+  it('should count Space typed into a field as part of the run, and as Space outside fields', () => {
+    for (const key of 'two words') press(el('q'), key)
+    press(el('b'), ' ')
+    press(el('b'), ' ')
+    press(el('ta'), ' ', { ctrlKey: true })
+    expect(events.map((e) => e.type === 'key' && e.key)).toEqual(['Character', 'Space', 'Space', 'Shortcut'])
+    // In a field Ctrl+Space is like any other character shortcut there: not named.
+    expect(events[3]).not.toHaveProperty('shortcut')
+  })
+
   it('should drop auto-repeated keydowns', () => {
     press(el('b'), 'ArrowDown')
     press(el('b'), 'ArrowDown', { repeat: true })

@@ -16,7 +16,9 @@ const MODIFIER = /^(Shift|Control|Alt|AltGraph|Meta|OS|Hyper|Super|Fn|Symbol|\w+
  * - A shortcut is named ('Ctrl+S', 'Meta+Shift+K') outside editable fields. Inside one, only the
  *   editing commands Ctrl/Meta + A C V X Z Y (without Alt) are named; any other is a bare 'Shortcut'.
  * - Auto-repeat keydowns are dropped: holding a key is one event.
- * - A run of 'Character' keys on the same element is one event; any other key ends the run.
+ * - A run of 'Character' keys on the same element is one event; any other key ends the run. In a field,
+ *   Space is typing like any character: it continues the run (a 'Space' event per word would tell how many
+ *   words were typed). Outside fields it is 'Space' (it scrolls or activates).
  */
 export function trackKeys(ctx: CaptureContext): Stoppable {
   /** The element of the current run of 'Character' keys, and the target of its events. */
@@ -27,20 +29,15 @@ export function trackKeys(ctx: CaptureContext): Stoppable {
     stop: listen(document, 'keydown', (event) => {
       const e = event as KeyboardEvent
       const key = e.key ?? ''
-      // Typing: one more plain character on the target of the current run changes nothing. Checked first and
-      // with few reads, since this runs for every keystroke (each DOM read costs the page here).
-      if (
-        e.target === runTarget &&
-        key !== ' ' &&
-        !(e.ctrlKey || e.metaKey || e.altKey) &&
-        [...key].length === 1
-      )
-        return
+      // Typing: one more plain character (Space included: a run is only ever in a field, see below) on the
+      // target of the current run changes nothing. Checked first and with few reads, since this runs for every
+      // keystroke (each DOM read costs the page here).
+      if (e.target === runTarget && !(e.ctrlKey || e.metaKey || e.altKey) && [...key].length === 1) return
       const el = e.composedPath()[0] as HTMLElement | undefined
       if (e.repeat || el?.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       const inField = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable
       let k = (
-        key === ' '
+        key === ' ' && !inField
           ? 'Space'
           : NAMED.test(key)
             ? key
@@ -63,7 +60,8 @@ export function trackKeys(ctx: CaptureContext): Stoppable {
       if (k === 'Character') {
         if (run === el) return
         run = el
-        runTarget = e.target
+        // Outside fields every character is its own event: no run, so Space stays its own class there.
+        if (inField) runTarget = e.target
       } else run = runTarget = undefined
       ctx.emit({
         type: 'key',
