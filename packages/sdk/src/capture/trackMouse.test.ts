@@ -38,6 +38,24 @@ describe('trackMouse', () => {
     tracker.stop()
   })
 
+  it('should not listen between samples', () => {
+    const { ctx, events } = makeCtx()
+    const now = vi.spyOn(ctx, 'now')
+    const tracker = trackMouse(ctx)
+    for (let i = 0; i < 5; i++) move(i, i)
+    vi.advanceTimersByTime(MOUSE_SAMPLE_MS)
+    for (let i = 5; i < 10; i++) move(i, i)
+    // Two moves handled (one per sample period), not ten.
+    expect(now).toHaveBeenCalledTimes(2)
+    tracker.stop()
+    expect(paths(events)).toEqual([
+      [
+        [0, 0, 0],
+        [5, 5, MOUSE_SAMPLE_MS],
+      ],
+    ])
+  })
+
   it('should cut the path at MOUSE_PATH_MAX_POINTS points', () => {
     const { ctx, events } = makeCtx()
     const tracker = trackMouse(ctx)
