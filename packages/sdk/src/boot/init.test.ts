@@ -84,6 +84,32 @@ describe('init', () => {
     )
   })
 
+  it('should take up the session another tab started, while events keep coming', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_700_000_000_000 })
+    try {
+      sdk = init({ siteKey, endpoint: 'https://collector.example', replay: false })
+      const first = sdk.getSessionId()
+      const other = {
+        id: '0f0e0d0c-0b0a-4000-8000-000000000001',
+        startedAt: Date.now(),
+        lastActivity: Date.now(),
+      }
+      for (let i = 0; i < 6; i++) {
+        if (i === 2) localStorage.setItem('sightline.session', JSON.stringify(other))
+        sdk.track(`step${i}`)
+        vi.setSystemTime(Date.now() + 500)
+      }
+      await sdk.flush()
+      expect(sdk.getSessionId()).toBe(other.id)
+      const idOf = (name: string) =>
+        bodies.find((b) => (b.events as { name?: string }[]).some((e) => e.name === name))?.sessionId
+      expect(idOf('step0')).toBe(first)
+      expect(idOf('step5')).toBe(other.id)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('should send nothing at all for a session outside the sample', async () => {
     sdk = init({ siteKey, endpoint: 'https://collector.example', replay: false, sampleRate: 0 })
     sdk.track('x')

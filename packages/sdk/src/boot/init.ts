@@ -103,18 +103,25 @@ export function init(input: InitOptions): Sightline {
   const events = makeBatcher('events', BATCH_MAX_EVENTS)
   const replay = makeBatcher('replay', 1)
 
-  /** One place checks that the session is still live (a new one closes the open batches first). */
+  let checkedAt = 0
+  /**
+   * One place checks that the session is still live (a new one closes the open batches first), at most once
+   * a second: it reads storage, and sessions last 30 minutes.
+   */
   function accept(): boolean {
     if (!running) return false
     const t = now()
-    // A renewed session has a new id; so has one another tab started since.
-    const current = sessions.current(t)
-    if (current.id !== session.id) {
-      events.flush()
-      replay.flush()
-      session = current
+    if (t - checkedAt >= 1_000) {
+      checkedAt = t
+      // A renewed session has a new id; so has one another tab started since.
+      const current = sessions.current(t)
+      if (current.id !== session.id) {
+        events.flush()
+        replay.flush()
+        session = current
+      }
+      sessions.touch(t)
     }
-    sessions.touch(t)
     return true
   }
   const emit: Emit = guard((event) => {
@@ -124,7 +131,7 @@ export function init(input: InitOptions): Sightline {
     // of window: a plain lookup of a missing name goes through the window's named-element search.
     if (Object.hasOwn(window, '__sightlineTap'))
       (window as { __sightlineTap?: (e: SightlineEvent) => void }).__sightlineTap?.(event)
-    reportDrops()
+    if (dropped.event + dropped.replay) reportDrops()
   })
   const emitReplay = guard((json: string) => {
     if (accept()) replay.addJson(json)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { memoryStorage } from '../../test/helpers.js'
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../constants.js'
 import { createSessionStore, isSampled, uuid } from './session.js'
@@ -9,6 +9,11 @@ describe('sessions', () => {
     expect(ids.size).toBe(200)
     for (const id of ids)
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    // One trip into the browser per UUID, not one per digit.
+    const random = vi.spyOn(crypto, 'getRandomValues')
+    uuid()
+    expect(random).toHaveBeenCalledTimes(1)
+    random.mockRestore()
   })
 
   it('should share one session between tabs through storage', () => {
@@ -16,6 +21,17 @@ describe('sessions', () => {
     const a = createSessionStore(storage).current(1000)
     const b = createSessionStore(storage).current(2000)
     expect(b).toEqual(a)
+  })
+
+  it('should see at once a session another tab started', () => {
+    const storage = memoryStorage()
+    const a = createSessionStore(storage)
+    const first = a.current(1000)
+    a.touch(1200)
+    const renewed = { id: uuid(), startedAt: 1300, lastActivity: 1300 }
+    storage.setItem('sightline.session', JSON.stringify(renewed))
+    expect(a.current(1400)).toEqual(renewed)
+    expect(renewed.id).not.toBe(first.id)
   })
 
   it('should start a new session after 30 minutes without activity', () => {

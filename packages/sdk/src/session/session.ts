@@ -13,17 +13,26 @@ export interface Session {
 const KEY = 'sightline.session'
 
 export interface SessionStore {
-  /** The current session, renewed (a new id) when expired. */
+  /**
+   * The current session as storage holds it (another tab may have renewed it), renewed (a new id) when
+   * expired. Reads storage: callers ask at most once a second (boot/init.ts).
+   */
   current(now: number): Session
   /** Records activity (written to storage at most every 5 s). */
   touch(now: number): void
 }
 
-/** A v4 UUID from getRandomValues (crypto.randomUUID exists only in secure contexts; plain-http sites count too). */
-export const uuid = (): string =>
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
-    (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
+/**
+ * A v4 UUID from getRandomValues (crypto.randomUUID exists only in secure contexts; plain-http sites count
+ * too), with one call for its 31 random digits (each call is a trip into the browser).
+ */
+export const uuid = (): string => {
+  const r = crypto.getRandomValues(new Uint8Array(31))
+  let i = 0
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (+c ^ (r[i++]! & (15 >> (+c / 4)))).toString(16),
   )
+}
 
 function isLive(s: Session | null, now: number): s is Session {
   return (
@@ -38,7 +47,6 @@ function isLive(s: Session | null, now: number): s is Session {
 export function createSessionStore(storage: Storage | null): SessionStore {
   let memory: Session | null = null
   let lastWrite = 0
-  let lastRead = Number.NEGATIVE_INFINITY
   const read = (): Session | null => {
     try {
       const raw = storage?.getItem(KEY)
@@ -61,9 +69,7 @@ export function createSessionStore(storage: Storage | null): SessionStore {
   }
   return {
     current(now) {
-      // Storage is read (and parsed) at most once a second: every event asks, other tabs rarely change it.
-      const s = memory && now - lastRead < 1_000 ? memory : read()
-      lastRead = now
+      const s = read()
       if (isLive(s, now)) {
         memory = s
         return s
