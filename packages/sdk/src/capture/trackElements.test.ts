@@ -94,6 +94,16 @@ describe('trackElements', () => {
     tracker.stop()
   })
 
+  it('should not rescan for requests, scrolls or errors', () => {
+    const { ctx } = makeCtx()
+    const tracker = trackElements(ctx)
+    byId('plain').innerHTML = '<p id="late" data-sightline-visible></p>'
+    for (const kind of ['network', 'scroll', 'error'] as const) ctx.activity.notify(kind)
+    vi.advanceTimersByTime(5_000)
+    expect(observer!.observed.has(byId('late'))).toBe(false)
+    tracker.stop()
+  })
+
   it('should rescan on navigation activity', () => {
     const { ctx } = makeCtx()
     const tracker = trackElements(ctx)

@@ -98,9 +98,10 @@ export function trackElements(ctx: CaptureContext): Stoppable & { flush(): void 
       last = ctx.now()
       scan(document)
     }
+    // Only DOM changes and navigations add elements: requests, scrolls and errors do not.
     unsubscribe = ctx.activity.subscribe((kind) => {
       if (kind === 'navigation') return rescan()
-      if (kind === 'scroll' || timer) return
+      if (kind !== 'mutation' || timer) return
       timer = setTimeout(rescan, Math.max(0, last + ELEMENT_RESCAN_MS - ctx.now()))
     })
   } catch {
