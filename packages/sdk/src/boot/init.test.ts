@@ -61,6 +61,23 @@ describe('init', () => {
     expect(events().filter((e) => e.type === 'network')).toEqual([])
   })
 
+  it('should send track() props as they were at the call, and never throw at the page', async () => {
+    sdk = init({ siteKey, endpoint: 'https://collector.example', replay: false })
+    const props = { step: 1 }
+    sdk.track('a', props)
+    props.step = 2
+    const cycle: Record<string, unknown> = {}
+    cycle.self = cycle
+    expect(() => sdk!.track('b', cycle)).not.toThrow()
+    expect(() => sdk!.identify('u', cycle)).not.toThrow()
+    await sdk.flush()
+    expect(
+      events()
+        .filter((e) => e.type === 'custom')
+        .map((e) => [e.name, e.props]),
+    ).toEqual([['a', { step: 1 }]])
+  })
+
   it('should record nothing before consent, and start on setConsent(true)', async () => {
     sdk = init({ siteKey, endpoint: 'https://collector.example', replay: false, waitForConsent: true })
     expect(sdk.getSessionId()).toBeNull()

@@ -13,13 +13,13 @@ export function monitor<A extends unknown[], R>(fn: (...args: A) => R): (...args
 }
 
 /**
- * monitor() for callbacks of one argument that return nothing (event listeners, emit): no rest array and
- * no apply per call, on the paths that run for every event.
+ * monitor() for callbacks of one or two arguments that return nothing (event listeners, emit): no rest
+ * array and no apply per call, on the paths that run for every event.
  */
-export function guard<A>(fn: (a: A) => unknown): (a: A) => void {
-  return (a) => {
+export function guard<A, B = undefined>(fn: (a: A, b: B) => unknown): (a: A, b?: B) => void {
+  return (a, b) => {
     try {
-      fn(a)
+      fn(a, b as B)
     } catch {}
   }
 }
