@@ -54,6 +54,34 @@ describe('trackForms', () => {
     expect(events[5]).toMatchObject({ action: 'blur', durationMs: 1500 })
   })
 
+  it('should not listen to input while a send is pending, and listen again once it is sent or another event came', () => {
+    const email = $<HTMLInputElement>('[name=email]')
+    const bio = $<HTMLTextAreaElement>('[name=bio]')
+    fire(email, 'focusin')
+    const listened = vi.spyOn(document, 'addEventListener')
+    const unlistened = vi.spyOn(document, 'removeEventListener')
+    const inputs = () => [listened, unlistened].map((s) => s.mock.calls.filter(([t]) => t === 'input').length)
+    email.value = 'a'
+    fire(email, 'input') // leading edge: sent after 0 ms
+    vi.advanceTimersByTime(0)
+    email.value = 'ab'
+    fire(email, 'input') // trailing one pending: input is off until it is sent
+    expect(inputs()).toEqual([1, 2])
+    for (const v of ['abc', 'abcd']) {
+      email.value = v
+      fire(email, 'input') // not heard, and not needed: the length is read when the send is due
+    }
+    vi.advanceTimersByTime(1_000)
+    expect(inputs()).toEqual([2, 2])
+    email.value = 'abcde'
+    fire(email, 'input')
+    fire(bio, 'focusin') // another field: the pending one is sent at once and input is heard again
+    expect(inputs()).toEqual([3, 3])
+    expect(
+      events.filter((e) => e.type === 'form' && e.action === 'input').map((e) => 'length' in e && e.length),
+    ).toEqual([1, 4, 5])
+  })
+
   it('should report the length of a password, never its value', () => {
     typeInto($('#pw'), 'x'.repeat(12))
     const inputs = events.filter((e) => e.type === 'form' && e.action === 'input')

@@ -43,8 +43,12 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
       form: selectorOf(formOf(el)),
       ...extra,
     })
-  /** Sends the pending input event, if any (the value is read to count it and goes no further). */
+  /**
+   * Sends the pending input event, if any (the value is read to count it and goes no further), and listens
+   * to input events again.
+   */
   const settle = monitor(() => {
+    offInput ??= on('input')
     if (!timer) return
     clearTimeout(timer)
     timer = 0
@@ -59,18 +63,9 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
     })
   })
 
-  /**
-   * The field of the last input event handled in full while its trailing send is pending: its next input
-   * events (typing) change nothing and return at once. Any other event handled clears it.
-   */
-  let hot: EventTarget | undefined
-
-  const offs = ['focusin', 'input', 'change', 'focusout', 'invalid', 'submit'].map((type) =>
+  const on = (type: string) =>
     listen(document, type, (ev) => {
-      const target = ev.target
-      if (type === 'input' && target === hot && timer) return
-      hot = undefined
-      const el = target as HTMLInputElement
+      const el = ev.target as HTMLInputElement
       if (el.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       if (type === 'submit') {
         started.delete(el)
@@ -100,9 +95,12 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
           typed = el
           inputAt = 0
         }
-        // Leading edge (after 0 ms), then at most one per second, the last one trailing.
+        // Leading edge (after 0 ms), then at most one per second, the last one trailing. Until the send, more
+        // typing changes nothing (the length is read when it is sent): input is not listened to meanwhile (a
+        // listener call per keystroke costs the page). Focus, change and flush send early and listen again.
         timer ||= setTimeout(settle, inputAt + 1_000 - now)
-        hot = el
+        offInput?.()
+        offInput = undefined
         return
       }
       settle()
@@ -121,13 +119,13 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
             : {},
       )
       if (type === 'focusout') focusedAt = 0
-    }),
-  )
+    })
+  let offInput: (() => void) | undefined = on('input')
+  const offs = ['focusin', 'change', 'focusout', 'invalid', 'submit'].map(on)
 
   return {
     /** `exit`: the page is being left (pagehide), so started, unsubmitted forms are abandoned. */
     flush(exit) {
-      hot = undefined
       settle()
       if (!exit) return
       for (const last of started.values()) send('abandon', last)
@@ -135,6 +133,7 @@ export function trackForms(ctx: CaptureContext): Stoppable & { flush(exit?: bool
     },
     stop() {
       for (const off of offs) off()
+      offInput?.()
       clearTimeout(timer)
     },
   }
