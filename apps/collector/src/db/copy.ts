@@ -48,6 +48,15 @@ export async function copyRows(
   await copyFrom(sql, table, columns, Readable.from(lines()))
 }
 
+/**
+ * A `COPY … FROM STDIN` statement whose data is sent with the query rather than after PostgreSQL's
+ * CopyInResponse (patches/postgres@3.4.9.patch, the `copyData` query option, one entry per COPY of a
+ * multi-statement query): no round trip of its own, so a whole transaction travels in one write.
+ */
+export function copyStatement(table: string, columns: string[]): string {
+  return `copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) from stdin`
+}
+
 /** Bytes per socket write of a COPY: each write is a packet on no-delay sockets, so parts are joined. */
 const COPY_WRITE_CHARS = 256 * 1024
 

@@ -151,36 +151,15 @@ export interface DeriveSource {
   summary: BatchSummary
 }
 
-/** What a session's summary holds after the upsert, for telling which rules can find anything. */
-export interface SessionFacts {
-  failedRequests: number
-  rageIncidents: number
-  pageViews: number
-  scrollEvents: number
-}
-
 /**
- * The input of sightline_derive_signals(): the stored batches whose rows can complete a signal. A
- * rule group is asked for only when the session, as summed up after this transaction, can hold its
- * signal: clicks pair with a failed request or a rage incident of the session, a quick back needs 3
- * page views, excessive scrolling 6 scroll samples (5 moves, 4 reversals). These pre-checks are exact,
- * so no signal is missed; they keep most batches of calm sessions away from the SQL rules.
+ * The input of sightline_derive_for_ingest() (migrations/0015): each stored batch whose own rows can
+ * trigger a rule group, with its time range. The function adds the pre-checks that need the session's
+ * summary (a click pairs only with a failed request or rage incident of the session, …).
  */
-export function deriveInput(batches: DeriveSource[], facts: Map<string, SessionFacts>) {
+export function deriveInput(batches: DeriveSource[]) {
   const input: Record<string, unknown>[] = []
   for (const b of batches) {
-    const { rules: r, minAt, maxAt } = b.summary
-    const f = facts.get(b.sessionId)
-    if (!f) continue
-    const rules = {
-      click: r.click && (f.failedRequests > 0 || f.rageIncidents > 0),
-      failed: r.failed,
-      pageview: r.pageview && f.pageViews >= 3,
-      scroll: r.scroll && f.scrollEvents >= 6,
-      abandon: r.abandon,
-      rage: r.rage,
-      mouse: r.mouse,
-    }
+    const { rules, minAt, maxAt } = b.summary
     if (!Object.values(rules).some(Boolean)) continue
     input.push({
       s: b.sessionId,
@@ -227,11 +206,8 @@ const add = (target: Record<string, number>, key: string, n: number) => {
   target[key] = (target[key] ?? 0) + n
 }
 
-/** Sums the stored batches per session, plus signals derived in SQL (`derived`: one entry per row). */
-export function sessionDeltas(
-  batches: SummarySource[],
-  derived: { userSessionId: string; kind: string }[] = [],
-): SessionDelta[] {
+/** Sums the stored batches per session (signals derived in SQL are added by sightline_derive_for_ingest). */
+export function sessionDeltas(batches: SummarySource[]): SessionDelta[] {
   const bySession = new Map<string, SessionDelta>()
   const deltaOf = (id: string) => {
     let d = bySession.get(id)
@@ -285,12 +261,6 @@ export function sessionDeltas(
       if (previous === null || value > previous) d[column] = value
     }
   }
-  for (const { userSessionId, kind } of derived) {
-    const d = deltaOf(userSessionId)
-    add(d.counts, 'frustration_signals', 1)
-    add(d.signals, kind, 1)
-    d.signal_count++
-  }
   for (const d of bySession.values()) {
     d.page_views = d.counts.page_views ?? 0
     d.error_count = d.counts.javascript_errors ?? 0
@@ -301,14 +271,11 @@ export function sessionDeltas(
 /**
  * One upsert for every session of the transaction: inserts its summary or adds the deltas to it.
  * Session columns (site, run, actor, times) are copied from user_sessions, upserted just before.
- * Returns what the summaries hold afterwards that tells which signal rules can find anything.
+ * `deltas` is the SQL expression of the deltas as jsonb (a parameter, or a literal in a multi-statement
+ * query).
  */
-export async function upsertSummaries(
-  tx: TransactionSql,
-  deltas: SessionDelta[],
-): Promise<Map<string, SessionFacts>> {
-  if (!deltas.length) return new Map()
-  const rows = await tx<(SessionFacts & { userSessionId: string })[]>`
+export function summaryUpsertSql(deltas: string): string {
+  return `
     insert into session_summaries as s (
       user_session_id, site_id, test_run_id, actor, started_at, last_seen_at, entry_url, entry_url_at,
       last_url, last_url_at, page_views, event_count, counts, signals, signal_count, error_count,
@@ -319,7 +286,7 @@ export async function upsertSummaries(
            x.page_views, x.event_count, x.counts, x.signals, x.signal_count, x.error_count,
            x.console_error_count, x.failed_request_count, x.lcp_ms, x.inp_ms, x.cls, x.fcp_ms, x.ttfb_ms,
            sightline_frustration_score(x.signals)
-    from jsonb_to_recordset(${tx.json(deltas as never)}) as x(
+    from jsonb_to_recordset(${deltas}) as x(
       id uuid, event_count int, page_views int, counts jsonb, signals jsonb, signal_count int,
       error_count int, console_error_count int, failed_request_count int, entry_url text,
       entry_url_at timestamptz, last_url text, last_url_at timestamptz, lcp_ms float8, inp_ms float8,
@@ -355,35 +322,11 @@ export async function upsertSummaries(
       ttfb_ms = greatest(s.ttfb_ms, excluded.ttfb_ms),
       frustration_score = case when excluded.signal_count = 0 then s.frustration_score
                                else sightline_frustration_score(sightline_jsonb_add_counts(s.signals, excluded.signals)) end,
-      updated_at = now()
-    returning s.user_session_id, s.failed_request_count as failed_requests, s.page_views,
-              coalesce((s.counts->>'rage_click_incidents')::int, 0) as rage_incidents,
-              coalesce((s.counts->>'scroll_events')::int, 0) as scroll_events`
-  return new Map(rows.map(({ userSessionId, ...facts }) => [userSessionId, facts]))
+      updated_at = now()`
 }
 
-/** Adds signals derived in SQL (one entry per inserted row) to their sessions' summaries. */
-export async function addDerivedSignals(
-  tx: TransactionSql,
-  derived: { userSessionId: string; kind: string }[],
-): Promise<void> {
-  const bySession = new Map<string, Record<string, number>>()
-  for (const { userSessionId, kind } of derived) {
-    const signals = bySession.get(userSessionId) ?? {}
-    bySession.set(userSessionId, signals)
-    add(signals, kind, 1)
-  }
-  if (!bySession.size) return
-  const rows = [...bySession]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, signals]) => ({ id, signals, n: Object.values(signals).reduce((a, b) => a + b, 0) }))
-  await tx`
-    update session_summaries s set
-      signals = sightline_jsonb_add_counts(s.signals, x.signals),
-      signal_count = s.signal_count + x.n,
-      counts = sightline_jsonb_add_counts(s.counts, jsonb_build_object('frustration_signals', x.n)),
-      frustration_score = sightline_frustration_score(sightline_jsonb_add_counts(s.signals, x.signals)),
-      updated_at = now()
-    from jsonb_to_recordset(${tx.json(rows as never)}) as x(id uuid, signals jsonb, n int)
-    where s.user_session_id = x.id`
+/** The summary upsert with the deltas as a parameter (the seed). */
+export async function upsertSummaries(tx: TransactionSql, deltas: SessionDelta[]): Promise<void> {
+  if (!deltas.length) return
+  await tx.unsafe(summaryUpsertSql('$1::text::jsonb'), [JSON.stringify(deltas)])
 }

@@ -1,13 +1,9 @@
-import type { Sql, TransactionSql } from 'postgres'
-import { copyText } from '../db/copy.js'
+import type { Sql } from 'postgres'
+import { copyStatement } from '../db/copy.js'
+import type { PreparedRequest } from './prepare.js'
 import type { SessionRow, TableRows } from './rows.js'
-import {
-  addDerivedSignals,
-  type BatchSummary,
-  deriveInput,
-  sessionDeltas,
-  upsertSummaries,
-} from './summary.js'
+import { totalScrubbed } from './scrub.js'
+import { type BatchSummary, deriveInput, sessionDeltas, summaryUpsertSql } from './summary.js'
 
 /** One batch ready to store. */
 export interface PreparedBatch {
@@ -28,6 +24,29 @@ export interface PreparedBatch {
   rowCount: number
   /** What the batch adds to session_summaries besides its row counts (see summary.ts). */
   summary: BatchSummary
+}
+
+/** What the writer needs of a prepared request (prepare.ts) of site `siteId`. */
+export function toPreparedBatch(siteId: string, p: PreparedRequest): PreparedBatch {
+  const { rows } = p
+  return {
+    siteId,
+    sessionId: p.sessionId,
+    batchId: p.batchId,
+    tabId: p.tabId,
+    seq: p.seq,
+    session: rows.session,
+    tables: rows.tables,
+    identify: rows.identify,
+    days: rows.days,
+    eventCount: p.kinds.length,
+    rejectedCount: p.rejected.length,
+    clockOffsetMs: p.clockOffsetMs,
+    scrubbedCount: totalScrubbed(p.scrubCounts),
+    // the session and ledger rows
+    rowCount: rows.rowCount + 2,
+    summary: rows.summary,
+  }
 }
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'session_conflict'
@@ -167,31 +186,97 @@ export function createWriter(sql: Sql, options: WriterOptions) {
 export type Writer = ReturnType<typeof createWriter>
 
 const MISSING_PARTITION = /no partition of relation .* found for row/
+/** SQLSTATE of sightline_require() (migrations/0015): a batch taken to be new was not (see writeGroup). */
+const NOT_ALL_NEW = 'SL409'
+/** Rounds of "ask which batches are not new, write the others" before the group is given up. */
+const MAX_RECLASSIFY = 3
 
 type OnRulesFailed = WriterOptions['onSignalRulesFailed']
 
+const keyOf = (b: PreparedBatch) => `${b.sessionId}/${b.batchId}`
+
+/**
+ * Writes a group and says, per batch, what became of it. The group is written as if every batch were
+ * new and of a session its site owns (the normal case): one query, one round trip (writeAtOnce). If
+ * PostgreSQL says otherwise (SL409), the ledger and the sessions are asked which batches are duplicates
+ * or of another site's session, and the others are written again; a batch sent twice in one group is
+ * written once and its twin answered as a duplicate.
+ */
 async function writeGroup(
   sql: Sql,
   batches: PreparedBatch[],
   onRulesFailed: OnRulesFailed,
 ): Promise<WriteOutcome[]> {
+  const outcomes = new Map<string, WriteOutcome>()
+  const unique = new Map<string, PreparedBatch>()
+  for (const b of batches) if (!unique.has(keyOf(b))) unique.set(keyOf(b), b)
+  let pending = [...unique.values()]
+  for (let round = 0; pending.length; round++) {
+    try {
+      await writeWithPartitions(sql, pending, onRulesFailed)
+      for (const b of pending) outcomes.set(keyOf(b), 'stored')
+      pending = []
+    } catch (error) {
+      if ((error as { code?: string }).code !== NOT_ALL_NEW || round === MAX_RECLASSIFY) throw error
+      const known = await classify(sql, pending)
+      for (const [key, outcome] of known) outcomes.set(key, outcome)
+      pending = pending.filter((b) => !known.has(keyOf(b)))
+    }
+  }
+  const answered = new Set<string>()
+  return batches.map((b) => {
+    const key = keyOf(b)
+    const outcome = outcomes.get(key)!
+    if (outcome !== 'stored' || !answered.has(key)) {
+      answered.add(key)
+      return outcome
+    }
+    return 'duplicate'
+  })
+}
+
+async function writeWithPartitions(sql: Sql, batches: PreparedBatch[], onRulesFailed: OnRulesFailed) {
   try {
-    return await sql.begin((tx) => writeInTransaction(tx, batches, onRulesFailed))
+    await writeAtOnce(sql, batches, onRulesFailed)
   } catch (error) {
     if (!MISSING_PARTITION.test((error as Error).message)) throw error
     // An event day without a partition yet (the collector creates them ahead; this covers the gaps).
     const days = new Set<string>()
     for (const b of batches) for (const day of b.days) days.add(day)
     for (const day of days) await sql`select sightline_ensure_partitions(${day}::date, ${day}::date)`
-    return sql.begin((tx) => writeInTransaction(tx, batches, onRulesFailed))
+    await writeAtOnce(sql, batches, onRulesFailed)
   }
 }
 
-async function writeInTransaction(
-  tx: TransactionSql,
-  batches: PreparedBatch[],
-  onRulesFailed: OnRulesFailed,
-): Promise<WriteOutcome[]> {
+/** Which of these batches are stored already, or of a session another site owns (the others are new). */
+async function classify(sql: Sql, batches: PreparedBatch[]): Promise<Map<string, WriteOutcome>> {
+  const input = batches.map((b) => ({
+    s: b.sessionId,
+    b: b.batchId,
+    site: b.siteId,
+    tab: b.tabId,
+    seq: b.seq,
+  }))
+  const rows = await sql<{ sessionId: string; batchId: string; outcome: WriteOutcome | null }[]>`
+    select x.s as session_id, x.b as batch_id,
+           case when exists (select 1 from user_sessions u where u.id = x.s and u.site_id <> x.site)
+                  then 'session_conflict'
+                when exists (select 1 from ingested_batches i
+                             where i.user_session_id = x.s and (i.batch_id = x.b or (i.tab_id = x.tab and i.seq = x.seq)))
+                  then 'duplicate'
+           end as outcome
+    from jsonb_to_recordset(${sql.json(input as never)}) as x(s uuid, b uuid, site uuid, tab text, seq int)`
+  return new Map(rows.filter((r) => r.outcome).map((r) => [`${r.sessionId}/${r.batchId}`, r.outcome!]))
+}
+
+/**
+ * One group commit as one multi-statement query: PostgreSQL runs it as one transaction and commits it
+ * at its end (ADR 0017), and postgres.js sends it, COPY data included, in one write. Statements:
+ * sessions upsert + ledger (failing with SL409 unless every batch is new and its session this site's),
+ * one COPY per table, identities, the summary upsert, the derived signals. Values travel as dollar-quoted
+ * jsonb literals (a simple query has no parameters); rows as COPY text.
+ */
+async function writeAtOnce(sql: Sql, batches: PreparedBatch[], onRulesFailed: OnRulesFailed): Promise<void> {
   // Sessions: one row per id (merged), in id order so concurrent flushes lock rows in the same order.
   const sessions = new Map<string, SessionRow>()
   for (const b of batches) {
@@ -204,17 +289,7 @@ async function writeInTransaction(
       s.test_run_id ??= b.session.test_run_id
     }
   }
-  // Idempotency: a batch already recorded (same batch id, or same tab and sequence) is a duplicate. The
-  // ledger takes only batches of sessions the upsert owns (inserted or updated for this site): one
-  // statement, one round trip, for both.
-  const seen = new Set<string>()
-  const candidates = batches.filter((b) => {
-    const k = `${b.sessionId}/${b.batchId}`
-    if (seen.has(k)) return false
-    seen.add(k)
-    return true
-  })
-  const ledger = candidates
+  const ledger = batches
     .map((b) => ({
       user_session_id: b.sessionId,
       batch_id: b.batchId,
@@ -227,13 +302,26 @@ async function writeInTransaction(
       scrubbed_count: b.scrubbedCount,
     }))
     .sort((a, b) => (a.user_session_id + a.batch_id < b.user_session_id + b.batch_id ? -1 : 1))
-  const claimed = await tx<{ kind: 'owned' | 'fresh'; sessionId: string; batchId: string | null }[]>`
-    with owned as (
+  const identities = batches
+    .filter((b) => b.identify)
+    .map((b) => ({ id: b.sessionId, identified_id: b.identify!.id, traits: b.identify!.traits }))
+  const derive = deriveInput(batches)
+  const values = {
+    sessions: JSON.stringify([...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1))),
+    ledger: JSON.stringify(ledger),
+    identities: JSON.stringify(identities),
+    deltas: JSON.stringify(sessionDeltas(batches)),
+    derive: JSON.stringify(derive),
+  }
+  const literal = jsonbLiteral(Object.values(values))
+
+  const statements = [
+    `with owned as (
       insert into user_sessions as s (id, site_id, test_run_id, started_at, last_seen_at, user_agent, platform_details, entry_url, actor, sdk_version)
       select x.id, x.site_id,
              (select t.id from test_runs t join sites si on si.company_id = t.company_id where t.id = x.test_run_id and si.id = x.site_id),
              x.started_at, x.last_seen_at, x.user_agent, x.platform_details, x.entry_url, x.actor, x.sdk_version
-      from jsonb_to_recordset(${tx.json([...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) as never)}) as x(
+      from jsonb_to_recordset(${literal(values.sessions)}) as x(
         id uuid, site_id uuid, test_run_id uuid, started_at timestamptz, last_seen_at timestamptz, user_agent text,
         platform_details jsonb, entry_url text, actor text, sdk_version text)
       on conflict (id) do update set
@@ -245,59 +333,67 @@ async function writeInTransaction(
       returning id
     ), fresh as (
       insert into ingested_batches (user_session_id, batch_id, tab_id, seq, site_id, event_count, rejected_count, clock_offset_ms, scrubbed_count)
-      select x.* from jsonb_to_recordset(${tx.json(ledger as never)}) as x(user_session_id uuid, batch_id uuid, tab_id text, seq int, site_id uuid, event_count int, rejected_count int, clock_offset_ms int, scrubbed_count int)
+      select x.* from jsonb_to_recordset(${literal(values.ledger)}) as x(user_session_id uuid, batch_id uuid, tab_id text, seq int, site_id uuid, event_count int, rejected_count int, clock_offset_ms int, scrubbed_count int)
       where x.user_session_id in (select id from owned)
       on conflict do nothing
-      returning user_session_id, batch_id
+      returning 1
     )
-    select 'owned' as kind, id as session_id, null::uuid as batch_id from owned
-    union all
-    select 'fresh', user_session_id, batch_id from fresh`
-  const ownedIds = new Set<string>()
-  const fresh = new Set<string>()
-  for (const r of claimed) {
-    if (r.kind === 'owned') ownedIds.add(r.sessionId)
-    else fresh.add(`${r.sessionId}/${r.batchId}`)
+    select sightline_require((select count(*) from fresh) = ${batches.length},
+                             'a batch of the group is stored already or of another site''s session') as ok`,
+  ]
+  // COPY: the fastest bulk path; rows were encoded at parse time, their data goes with the query.
+  const copyData: string[] = []
+  for (const [table, { columns, parts }] of rowsByTable(batches)) {
+    statements.push(copyStatement(table, columns))
+    copyData.push(parts.join(''))
   }
+  if (identities.length) {
+    statements.push(`
+      update user_sessions s set identified_id = x.identified_id, traits = coalesce(x.traits, s.traits)
+      from jsonb_to_recordset(${literal(values.identities)}) as x(id uuid, identified_id text, traits jsonb)
+      where s.id = x.id`)
+  }
+  // session_summaries: one upsert for all sessions of the transaction, deltas summed in JS.
+  statements.push(summaryUpsertSql(literal(values.deltas)))
+  // Derived signals: the rules run in SQL over the new rows and those before them (ADR 0009), for the
+  // batches that can complete one; the signals found are added to the summaries there too.
+  if (derive.length)
+    statements.push(
+      `select user_session_id, kind from sightline_derive_for_ingest(${literal(values.derive)})`,
+    )
 
-  const toWrite = candidates.filter((b) => fresh.has(`${b.sessionId}/${b.batchId}`))
+  const result = (await sql.unsafe(statements.join(';\n'), [], { copyData } as never)) as unknown as
+    | { userSessionId: string | null; kind: string }[][]
+    | { ok: null }[]
+  if (!derive.length) return
+  // Two statements return rows (the check and the signals): postgres.js answers with both results.
+  const derived = (result as { userSessionId: string | null; kind: string }[][])[1] ?? []
+  const failed = derived.find((d) => d.userSessionId === null)
+  if (failed) {
+    const [code = '', ...message] = failed.kind.split(': ')
+    onRulesFailed?.({ code, message: message.join(': ') })
+  }
+}
+
+/** Each table's COPY text from the batches, in a stable order. */
+function rowsByTable(batches: PreparedBatch[]) {
   const byTable = new Map<string, { columns: string[]; parts: string[] }>()
-  for (const b of toWrite) {
+  for (const b of batches) {
     for (const [table, { columns, lines }] of b.tables) {
       const entry = byTable.get(table) ?? { columns, parts: [] }
       byTable.set(table, entry)
       entry.parts.push(lines)
     }
   }
-  // COPY: the fastest bulk path (with no-delay sockets, see db/connect.ts). Rows were encoded at parse time.
-  for (const [table, { columns, parts }] of byTable)
-    await copyText(tx as unknown as Sql, table, columns, parts)
-  const identities = toWrite
-    .filter((b) => b.identify)
-    .map((b) => ({ id: b.sessionId, identified_id: b.identify!.id, traits: b.identify!.traits }))
-  if (identities.length) {
-    await tx`
-      update user_sessions s set identified_id = x.identified_id, traits = coalesce(x.traits, s.traits)
-      from jsonb_to_recordset(${tx.json(identities as never)}) as x(id uuid, identified_id text, traits jsonb)
-      where s.id = x.id`
-  }
-  // session_summaries: one upsert for all sessions of the transaction, deltas summed in JS.
-  const facts = await upsertSummaries(tx, sessionDeltas(toWrite))
-  // Derived signals: the rules run in SQL over the new rows and those before them (ADR 0009), only
-  // for batches that can complete one; the few signals found are then added to the summaries.
-  const derive = deriveInput(toWrite, facts)
-  if (derive.length) {
-    // Guarded: a failing rule is undone alone and reported as one row without a session.
-    const derived = await tx<{ userSessionId: string | null; kind: string }[]>`
-      select user_session_id, kind from sightline_derive_signals_guarded(${tx.json(derive as never)})`
-    const failed = derived.find((d) => d.userSessionId === null)
-    if (failed) {
-      const [code = '', ...message] = failed.kind.split(': ')
-      onRulesFailed?.({ code, message: message.join(': ') })
-    } else await addDerivedSignals(tx, derived as { userSessionId: string; kind: string }[])
-  }
-  const written = new Set(toWrite)
-  return batches.map((b) =>
-    !ownedIds.has(b.sessionId) ? 'session_conflict' : written.has(b) ? 'stored' : 'duplicate',
-  )
+  return byTable
+}
+
+/**
+ * A function quoting JSON texts as jsonb literals with a dollar-quote tag that none of them contains
+ * (no escaping needed: dollar-quoted text is taken as is).
+ */
+function jsonbLiteral(texts: string[]): (text: string) => string {
+  let tag = '$sl$'
+  for (let i = 0; texts.some((t) => t.includes(tag)); i++) tag = `$sl${i}$`
+  return (text) => `${tag}${text}${tag}::jsonb`
 }

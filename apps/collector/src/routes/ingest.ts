@@ -3,13 +3,13 @@ import { Hono } from 'hono'
 import type { AppDeps } from '../app.js'
 import { ApiError } from '../errors.js'
 import { checkContentType, parseEncoding, readWire } from '../ingest/body.js'
-import { totalScrubbed } from '../ingest/scrub.js'
 import type { ResolvedKey } from '../ingest/siteKeys.js'
 import {
   DatabaseUnavailableError,
   isUnavailable,
   OverloadedError,
   RejectedByDatabaseError,
+  toPreparedBatch,
   type WriteOutcome,
 } from '../ingest/writer.js'
 import { isOriginAllowed } from '../originUtils.js'
@@ -169,7 +169,7 @@ export function ingestRoutes(deps: AppDeps) {
       })
       if (encoding) metrics.compressionRatio.observe(prepared.bodyBytes / Math.max(1, wire.length))
       kinds = prepared.kinds
-      const { rejected, rows } = prepared
+      const { rejected } = prepared
       metrics.eventsReceived.inc(kinds.length + rejected.length)
       for (const r of rejected) metrics.events.inc({ outcome: 'rejected', kind: 'unknown', reason: r.reason })
       if (kinds.length === 0) {
@@ -180,25 +180,8 @@ export function ingestRoutes(deps: AppDeps) {
           { rejected: rejected.slice(0, 20) },
         )
       }
-      const scrubbed = totalScrubbed(prepared.scrubCounts)
       for (const [rule, n] of Object.entries(prepared.scrubCounts)) metrics.scrubbed.inc({ rule }, n)
-      const submission = deps.writer.submit({
-        siteId: key.siteId,
-        sessionId: prepared.sessionId,
-        batchId: prepared.batchId,
-        tabId: prepared.tabId,
-        seq: prepared.seq,
-        session: rows.session,
-        tables: rows.tables,
-        identify: rows.identify,
-        days: rows.days,
-        eventCount: kinds.length,
-        rejectedCount: rejected.length,
-        clockOffsetMs: prepared.clockOffsetMs,
-        scrubbedCount: scrubbed,
-        rowCount: rows.rowCount + 2,
-        summary: rows.summary,
-      })
+      const submission = deps.writer.submit(toPreparedBatch(key.siteId, prepared))
       // The deadline counts from the request's start: reading and parsing a body on a busy process must not
       // push the answer past it.
       const budget = Math.max(0, deps.config.answerDeadlineMs - (performance.now() - started))
