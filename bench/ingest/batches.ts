@@ -108,10 +108,19 @@ export function realisticEvents(t0: number, n = 50): Record<string, unknown>[] {
   return events
 }
 
-/** `count` distinct gzipped batches from `sessions` sessions, sequence numbers in order per session. */
+/** Time the events of one batch span (50 events, 200 ms apart). */
+const BATCH_SPAN_MS = 10_000
+
+/**
+ * `count` distinct gzipped batches from `sessions` sessions, sequence numbers in order per session. A
+ * session's batches follow each other in time, as an SDK's do: batch `seq` holds the 10 s after batch
+ * `seq - 1`, and the last batch of every session ends a minute before now (sentAt is now, so no clock-skew
+ * correction applies).
+ */
 export function makeBodies(count: number, sessions: number, eventsPerBatch = 50): Buffer[] {
   const ids = Array.from({ length: sessions }, () => ({ id: randomUUID(), seq: 0 }))
   const now = Date.now()
+  const start = now - 60_000 - Math.ceil(count / sessions) * BATCH_SPAN_MS
   const bodies: Buffer[] = []
   for (let i = 0; i < count; i++) {
     const s = ids[i % sessions]!
@@ -128,8 +137,8 @@ export function makeBodies(count: number, sessions: number, eventsPerBatch = 50)
         userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36',
         viewport: { width: 1280, height: 720 },
       },
-      session: { startedAt: now - 60_000, actor: 'human' },
-      events: realisticEvents(now - 30_000, eventsPerBatch),
+      session: { startedAt: start, actor: 'human' },
+      events: realisticEvents(start + (s.seq - 1) * BATCH_SPAN_MS, eventsPerBatch),
     }
     bodies.push(gzipSync(JSON.stringify(batch)))
   }

@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { Batch, Event } from '@sightline/schema'
@@ -20,14 +21,26 @@ import { ensurePartitions } from '../../apps/collector/src/db/partitions.js'
 import { createSite } from '../../apps/collector/src/db/sites.js'
 import { toRows } from '../../apps/collector/src/ingest/rows.js'
 import { makeBodies } from './batches.js'
+import { cpuMeter } from './cpu.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
+/**
+ * Connections of the fixed-rate phase. Each autocannon connection waits for its answer before sending
+ * again, so N connections can offer at most N / latency requests per second: at 32 connections and 50 ms,
+ * 640 req/s, whatever the rate asked. By default the phase gets enough connections to offer its rate at
+ * 250 ms of latency, so it measures the collector at that rate, not the load generator's ceiling.
+ */
+const RATE_CONNECTIONS = process.env.BENCH_RATE_CONNECTIONS
+  ? Number(process.env.BENCH_RATE_CONNECTIONS)
+  : undefined
 /** Collector processes on the same database (issue 7: one against two). */
 const COLLECTORS = Number(process.env.BENCH_COLLECTORS ?? 1)
 const EVENTS_PER_BATCH = 50
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const root = fileURLToPath(new URL('../../', import.meta.url))
+/** BENCH_COLLECTOR_ROOT: run the collector of another checkout (an A/B of two commits on one database). */
+const collectorRoot = process.env.BENCH_COLLECTOR_ROOT ?? root
 
 function dbUrl(name: string) {
   const u = new URL(base)
@@ -41,7 +54,8 @@ async function freshDatabase(name: string) {
   await admin.unsafe(`create database ${name}`)
   await admin.end()
   const sql = createSql(dbUrl(name), { max: 4 })
-  await migrateUp(sql, await loadMigrations())
+  // The schema of the collector under test (BENCH_COLLECTOR_ROOT may be another checkout).
+  await migrateUp(sql, await loadMigrations(path.join(collectorRoot, 'migrations')))
   await ensurePartitions(sql)
   return sql
 }
@@ -58,7 +72,7 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
       'start',
     ],
     {
-      cwd: root,
+      cwd: collectorRoot,
       env: {
         ...process.env,
         DATABASE_URL: url,
@@ -89,15 +103,16 @@ async function load(
   ports: number[],
   key: string,
   bodies: Buffer[],
-  opts: { seconds: number; rate?: number },
+  opts: { seconds: number; rate?: number; connections?: number },
 ) {
   let next = 0
+  const connections = opts.connections ?? CONNECTIONS
   const results = await Promise.all(
     ports.map((port) =>
       autocannon({
         url: `http://127.0.0.1:${port}/v1/batch?key=${key}`,
         method: 'POST',
-        connections: Math.ceil(CONNECTIONS / ports.length),
+        connections: Math.ceil(connections / ports.length),
         duration: opts.seconds,
         ...(opts.rate ? { overallRate: Math.ceil(opts.rate / ports.length) } : {}),
         headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
@@ -116,6 +131,7 @@ async function load(
   }
   const ok = sum((r) => r['2xx'] / r.duration)
   return {
+    connections,
     requestsPerSecond: Math.round(ok),
     eventsPerSecond: Math.round(ok * EVENTS_PER_BATCH),
     // p50/p99 of the slowest collector (autocannon does not merge histograms)
@@ -168,17 +184,35 @@ async function main() {
     const bodies = makeBodies(Math.max(30_000, SECONDS * 2500), 500)
     process.stderr.write(`warm-up 3 s…\n`)
     await load(ports, site.siteKey, makeBodies(3000, 50), { seconds: 3 })
+    const meter = cpuMeter()
+    const sources = async () => ({
+      collectors: collectors.map((c) => c.child.pid!),
+      backends: (
+        await sql<{ pid: number }[]>`
+          select pid from pg_stat_activity where datname = 'sightline_bench_ingest' and pid <> pg_backend_pid()`
+      ).map((r) => r.pid),
+    })
     process.stderr.write(`max throughput, ${SECONDS} s, ${CONNECTIONS} connections…\n`)
-    const max = await load(ports, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })
+    meter.start(await sources())
+    const max = {
+      ...(await load(ports, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })),
+      cores: meter.stop(),
+    }
 
     process.stderr.write('COPY ceiling of the same rows…\n')
     const copy = await copyCeiling(sql, site.siteId, makeBodies(4000, 200))
     const targetEventsPerSecond = Math.round(copy.rowsPerSecond / 2)
     process.stderr.write(`fixed rate: ${targetEventsPerSecond} events/s (50 % of COPY), ${SECONDS} s…\n`)
-    const atHalf = await load(ports, site.siteKey, bodies.slice(bodies.length / 2), {
-      seconds: SECONDS,
-      rate: Math.ceil(targetEventsPerSecond / EVENTS_PER_BATCH),
-    })
+    const rate = Math.ceil(targetEventsPerSecond / EVENTS_PER_BATCH)
+    meter.start(await sources())
+    const atHalf = {
+      ...(await load(ports, site.siteKey, bodies.slice(bodies.length / 2), {
+        seconds: SECONDS,
+        rate,
+        connections: RATE_CONNECTIONS ?? Math.max(CONNECTIONS, Math.ceil(rate * 0.25)),
+      })),
+      cores: meter.stop(),
+    }
     const [stored] = await sql`select count(*)::int as n from ingested_batches`
     const result = {
       date: new Date().toISOString(),
@@ -206,8 +240,12 @@ async function main() {
     console.log(`| COPY ceiling (same rows, same tables) | ${copy.rowsPerSecond} rows/s |`)
     console.log(`| max / COPY | ${result.ratioOfCopyCeiling} |`)
     console.log(
-      `| at 50 % of COPY (${targetEventsPerSecond} events/s) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
+      `| at 50 % of COPY (${targetEventsPerSecond} events/s, ${atHalf.connections} connections) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
     )
+    const cores = (c: typeof max.cores) =>
+      `collector main thread ${c.collectorMain}, its other threads ${c.collectorOtherThreads}, PostgreSQL backends ${c.postgres}, load generator ${c.loadGenerator}`
+    console.log(`| cores used at max | ${cores(max.cores)} |`)
+    console.log(`| cores used at 50 % | ${cores(atHalf.cores)} |`)
   } finally {
     // Wait for the collectors to exit (a --cpu-prof profile is written then).
     await Promise.all(
