@@ -19,8 +19,6 @@ type Burst = { el: Element; ts: number[]; c: Click }
 /** The click is attributed to the closest of these (a span inside a button is a click on the button). */
 const INTERACTIVE =
   'a,button,input,label,select,textarea,summary,[onclick],[role=button],[role=link],[role=menuitem],[role=tab],[role=checkbox],[role=switch]'
-/** Any privacy mark: when none is on, around or inside the target (the usual case), one query answers. */
-const MARKS = `[${BLOCK_ATTR}],[${MASK_ATTR}],[${IGNORE_ATTR}]`
 /** Implicit roles of the common controls (an input is a textbox unless it is a checkbox or radio). */
 const ROLES: Record<string, string> = { BUTTON: 'button', SELECT: 'combobox', TEXTAREA: 'textbox' }
 
@@ -38,12 +36,10 @@ const labels = new WeakMap<Element, Element | null>()
  * document again after every DOM change (≈ 0.2 ms a click on a 6,000-element page).
  */
 const labelOf = (el: Element) => {
-  const of = (l: Element | null) => ((l as HTMLLabelElement | null)?.control === el ? l : null)
   let label = labels.get(el)
   if (label === undefined) {
-    label =
-      of(el.closest('label')) ||
-      (el.id ? of(document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) : null)
+    const around = [el.closest('label'), el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)]
+    label = around.find((l) => (l as HTMLLabelElement | null)?.control === el) || null
     labels.set(el, label)
   }
   return label
@@ -65,12 +61,6 @@ export function trackClicks(
   const W = Math.max(D, E)
   const pend: Pending[] = []
   let b: Burst | undefined
-  /** A non-collapsed selection appeared since the press of the current click (so that click made it). */
-  let selected = false
-  /** The one timer, set for the earliest deadline (a click's window or the open burst's). */
-  let timer: ReturnType<typeof setTimeout> | 0 = 0
-  /** Removes the selectionchange listener, which is on only from a press to its click (see onPress). */
-  let offSelection: (() => void) | undefined
 
   const send = ({ c, r, s }: Pending, now: number) => {
     const at = c.t
@@ -117,37 +107,29 @@ export function trackClicks(
     b = undefined
   }
 
-  /** Emits what is due, or everything when `all`, then sets the timer for the next deadline. */
+  /** Emits what is due, or everything when `all`. Each click sets timers for its deadlines; extra ones find nothing to do. */
   const run = (all?: boolean) => {
     const now = ctx.now()
     while (pend[0] && (all || now - pend[0].c.t >= W)) send(pend.shift()!, now)
     if (all || (b && now - b.ts[0]! >= R.windowMs)) endBurst()
-    clearTimeout(timer)
-    const next = Math.min(pend[0] ? pend[0].c.t + W : 1 / 0, b ? b.ts[0]! + R.windowMs : 1 / 0)
-    timer = next < 1 / 0 ? setTimeout(tick, next - now) : 0
   }
   const tick = monitor(run)
   const flush = () => run(true)
-
-  // A selection made with the pointer starts at its press (a drag, a double or triple click) and is done by
-  // the click: listening only in between spares a call per keystroke (each one changes a text field's
-  // selection). A selection the page makes after a click is found when the click is judged (see r below).
-  const onSelection = (e: Event) => {
-    if (!selected && e.target === document && getSelection()?.isCollapsed === false) {
-      selected = true
-      b = undefined
-      const now = ctx.now()
-      for (const p of pend) if (now - p.c.t <= D) p.r = false
-    }
-  }
 
   const onClick = (ev: Event) => {
     const e = ev as MouseEvent
     let t = e.target as Element
     if (trustedOnly && !e.isTrusted) return
-    offSelection?.()
-    offSelection = undefined
     const at = ctx.now()
+    // A text selection (made by this click's press: a drag, a double or triple click) exempts the click and
+    // those just before it from dead, and ends a rage burst. Read here rather than on selectionchange, which
+    // fires on every keystroke; after the press, layout is fresh. One the page makes later is seen when the
+    // click is judged (r below).
+    const selected = getSelection()?.isCollapsed === false
+    if (selected) {
+      b = undefined
+      for (const p of pend) if (at - p.c.t <= D) p.r = false
+    }
     const x = Math.round(e.clientX)
     const y = Math.round(e.clientY)
     // Keyboard activation (Enter/Space) has no pointer position: no geometry for it.
@@ -164,11 +146,9 @@ export function trackClicks(
     const tag = el.tagName
     const type = (el as HTMLInputElement).type
     const link = t.closest('a[href]') as HTMLAnchorElement | null
-    // Marks are looked up one by one only when some mark is on, around or inside the target.
-    const marked = !!(t.closest(MARKS) || el.querySelector(MARKS))
-    const ignored = marked && isMarked(t, IGNORE_ATTR)
+    const ignored = isMarked(t, IGNORE_ATTR)
     // Is the target, or something around or inside it, marked with `a`? (t is el or inside it.)
-    const touches = (a: string) => marked && (isMarked(el, a) || !!el.querySelector(`[${a}]`))
+    const touches = (a: string) => isMarked(el, a) || !!el.querySelector(`[${a}]`)
     const strict = o.privacy === 'strict' || touches(MASK_ATTR)
     const c: Click = {
       type: 'click',
@@ -213,7 +193,7 @@ export function trackClicks(
         .trim()
         .slice(0, 100)
       c.name = name && strict ? name.replace(/\S/g, '*') : name
-      if (link) c.href = scrubUrl(link.href).slice(0, 4096)
+      if (link) c.href = scrubUrl(link.href)
     }
     const canDie =
       !selected &&
@@ -222,7 +202,6 @@ export function trackClicks(
       !/^(INPUT|TEXTAREA|SELECT|LABEL)$/.test(tag) &&
       !(t as HTMLElement).isContentEditable &&
       !(link && (link.hasAttribute('download') || !/^(_self)?$/.test(link.target)))
-    selected = false
     // Why this click had no effect: asked only for a dead click, when nothing has changed since it. A click
     // where no reaction was expected (plain text or blank space: no interactive element, no pointer cursor),
     // or one after which the page selected text, is not dead.
@@ -252,17 +231,12 @@ export function trackClicks(
     b.ts.unshift(at)
     // Until it is a rage incident, a burst keeps only the clicks of the last window.
     if (b.ts.length <= R.count) b.ts = b.ts.filter((s) => at - s <= R.windowMs)
-    // An earlier deadline's timer sets the next one when it fires.
-    timer ||= setTimeout(tick, Math.min(W, R.windowMs))
+    setTimeout(tick, W)
+    if (R.windowMs !== W) setTimeout(tick, R.windowMs)
   }
 
   const offs = [
     listen(document, 'click', onClick),
-    // A press: a selection it makes (drag, double click) cancels a rage burst and exempts the click. A text
-    // field's selection changes target the field and always read as collapsed (reading it forced a layout).
-    listen(document, 'mousedown', () => {
-      offSelection ??= listen(document, 'selectionchange', onSelection)
-    }),
     ctx.activity.subscribe((kind, at) => {
       // Any reaction counts for every click still watching (fewer false dead clicks), but an error is
       // blamed on the latest click before it only: in a quick sequence, the click that ran last is the
@@ -276,7 +250,6 @@ export function trackClicks(
     flush,
     stop() {
       flush()
-      offSelection?.()
       for (const off of offs) off()
     },
   }
