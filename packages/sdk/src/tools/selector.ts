@@ -13,17 +13,13 @@ export const testIdOf = (element: Element): string | undefined => {
 /** Ids and classes with 3+ digits in a row are likely generated: not stable. */
 const generated = (s: string) => /\d{3}/.test(s)
 
-/**
- * Selectors are computed once per element (keystrokes and clicks repeat on the same ones), and so is each
- * element's own part: an ancestor's part is shared by all its descendants (the position of a card in a grid
- * of 1,000 is counted once for every button in it).
- */
+/** Selectors are computed once per element (keystrokes and clicks repeat on the same ones). */
 const cache = new WeakMap<Element, string | undefined>()
-const parts = new WeakMap<Element, string>()
 
 /**
  * 1-based position among same-tag siblings, or 0 when the element is the only one of its tag. Compares
- * localName (the type `:nth-of-type` counts by), which reads faster than tagName.
+ * localName (the type `:nth-of-type` counts by), which reads faster than tagName: a card in a grid of
+ * 1,000 walks them all.
  */
 function nthOfType(el: Element): number {
   const tag = el.localName
@@ -34,42 +30,30 @@ function nthOfType(el: Element): number {
   return 0
 }
 
-/** `tag#id` or `tag[test-attr="…"]` (an anchor: the selector starts there), else `tag.a.b:nth-of-type(n)`. */
-function partOf(el: Element): string {
-  let part = parts.get(el)
-  if (part === undefined) {
+export function selectorOf(element: Element | null): string | undefined {
+  if (!element) return undefined
+  if (cache.has(element)) return cache.get(element)
+  const parts: string[] = []
+  for (let el: Element | null = element; el && parts.length < 4; el = el.parentElement) {
     const tag = el.tagName.toLowerCase()
     const { id } = el
     const attr = testAttrOf(el)
-    if (id && !generated(id)) part = `${tag}#${CSS.escape(id)}`
-    else if (attr) part = `${tag}[${attr}="${el.getAttribute(attr)!.replace(/"/g, '\\"')}"]`
-    else {
-      const n = el.parentElement ? nthOfType(el) : 0
-      part =
-        tag +
-        [...el.classList]
-          .filter((c) => /^[a-zA-Z][\w-]{0,40}$/.test(c) && !generated(c))
-          .slice(0, 2)
-          .map((c) => `.${c}`)
-          .join('') +
-        (n ? `:nth-of-type(${n})` : '')
+    const anchor =
+      id && !generated(id)
+        ? `#${CSS.escape(id)}`
+        : attr && `[${attr}="${el.getAttribute(attr)!.replace(/"/g, '\\"')}"]`
+    if (anchor) {
+      parts.unshift(tag + anchor)
+      break
     }
-    parts.set(el, part)
+    const classes = [...el.classList]
+      .filter((c) => /^[a-zA-Z][\w-]{0,40}$/.test(c) && !generated(c))
+      .slice(0, 2)
+    const n = el.parentElement ? nthOfType(el) : 0
+    parts.unshift(tag + classes.map((c) => `.${c}`).join('') + (n ? `:nth-of-type(${n})` : ''))
+    if (tag === 'body') break
   }
-  return part
-}
-
-export function selectorOf(element: Element | null): string | undefined {
-  if (!element) return
-  if (cache.has(element)) return cache.get(element)
-  const path: string[] = []
-  for (let el: Element | null = element; el && path.length < 4; el = el.parentElement) {
-    const part = partOf(el)
-    path.unshift(part)
-    // An anchor's `#` or `[` appears in no other part (classes are [\w-] only).
-    if (/[#[]/.test(part) || el.localName === 'body') break
-  }
-  const selector = path.join(' > ').slice(0, 1024) || undefined
+  const selector = parts.join(' > ').slice(0, 1024) || undefined
   cache.set(element, selector)
   return selector
 }
