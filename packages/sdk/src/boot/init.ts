@@ -16,7 +16,7 @@ import { BATCH_MAX_EVENTS, OUTBOX_MAX_BYTES } from '../constants.js'
 import { startReplay } from '../replay/startReplay.js'
 import { createSessionStore, isSampled, type Session, usableStorage, uuid } from '../session/session.js'
 import { createActivity } from '../tools/activity.js'
-import { guard, monitor } from '../tools/monitor.js'
+import { monitor } from '../tools/monitor.js'
 import { isSecretParam, scrubUrl } from '../tools/urlUtils.js'
 import { createBatcher, type Envelope } from '../transport/batcher.js'
 import { createOutbox } from '../transport/outbox.js'
@@ -124,7 +124,7 @@ export function init(input: InitOptions): Sightline {
     }
     return true
   }
-  const emit: Emit = guard((event: Parameters<Emit>[0], size?: number) => {
+  const emit: Emit = monitor((event: Parameters<Emit>[0], size?: number) => {
     if (!accept()) return
     events.add(event, size)
     // A test harness (@sightline/playwright) may listen; sites never define it. Asked as an own property
@@ -133,7 +133,7 @@ export function init(input: InitOptions): Sightline {
       (window as { __sightlineTap?: (e: SightlineEvent) => void }).__sightlineTap?.(event)
     if (dropped.event + dropped.replay) reportDrops()
   })
-  const emitReplay = guard((json: string) => {
+  const emitReplay = monitor((json: string) => {
     if (accept()) replay.addJson(json)
   })
   function reportDrops() {

@@ -1,25 +1,15 @@
 /**
  * Never break the host page: every callback the SDK hands to the browser runs through monitor(),
- * which swallows its errors. The SDK never writes to the console itself.
+ * which swallows its errors. The SDK never writes to the console itself. Callbacks take at most three
+ * arguments, passed as they are: no rest array and no apply per call (listeners and emit run for every
+ * event of the page).
  */
-export function monitor<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R | undefined {
-  return function monitored(this: unknown, ...args: A) {
+export const monitor =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  ((a?: unknown, b?: unknown, c?: unknown): R | undefined => {
     try {
-      return fn.apply(this, args)
+      return (fn as unknown as (a: unknown, b: unknown, c: unknown) => R)(a, b, c)
     } catch {
       return undefined
     }
-  }
-}
-
-/**
- * monitor() for callbacks of one or two arguments that return nothing (event listeners, emit): no rest
- * array and no apply per call, on the paths that run for every event.
- */
-export function guard<A, B = undefined>(fn: (a: A, b: B) => unknown): (a: A, b?: B) => void {
-  return (a, b) => {
-    try {
-      fn(a, b as B)
-    } catch {}
-  }
-}
+  }) as unknown as (...args: A) => R | undefined
