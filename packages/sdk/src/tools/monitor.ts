@@ -4,8 +4,7 @@
  * arguments, passed as they are: no rest array and no apply per call (listeners and emit run for every
  * event of the page).
  */
-export const monitor =
-  <A extends unknown[], R>(fn: (...args: A) => R) =>
+export const monitor = <A extends unknown[], R>(fn: (...args: A) => R) =>
   ((a?: unknown, b?: unknown, c?: unknown): R | undefined => {
     try {
       return (fn as unknown as (a: unknown, b: unknown, c: unknown) => R)(a, b, c)
