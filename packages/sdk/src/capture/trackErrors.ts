@@ -26,7 +26,7 @@ export function trackErrors(ctx: CaptureContext): Stoppable {
       // A lone string is capped to CONSOLE_MAX_CHARS as it is.
       message: serializeArgs([isError ? err.message : fallback]).message,
     }
-    if (ev?.filename) e.source = scrubUrl(ev.filename).slice(0, 4096)
+    if (ev?.filename) e.source = scrubUrl(ev.filename)
     if (ev?.lineno) e.line = ev.lineno
     if (ev?.colno) e.column = ev.colno
     // An identical error (message + source + line) within 1 s is dropped. Never seen: t - undefined

@@ -74,7 +74,7 @@ export function trackNetwork(ctx: CaptureContext): Stoppable {
       t: ctx.now(),
       url: ctx.pageUrl(),
       method: (method || 'GET').toUpperCase().slice(0, 16),
-      target: scrubUrl(href).slice(0, 4096),
+      target: scrubUrl(href),
       initiator,
     }
     if (typeof body === 'string') {

@@ -25,7 +25,7 @@ export function trackPageViews(ctx: CaptureContext): Stoppable {
       url: href,
       href,
       nav,
-      ...(referrer && { referrer: referrer.slice(0, 4096) }),
+      ...(referrer && { referrer }),
       ...(ctx.options.privacy === 'default' && document.title && { title: document.title.slice(0, 512) }),
     })
     previousUrl = href

@@ -24,4 +24,11 @@ describe('scrubUrl', () => {
     )
     expect(scrubUrl('https://a.example/')).toBe('https://a.example/')
   })
+
+  it('should cut a URL at 4,096 characters, as the wire format takes it', () => {
+    const long = `https://a.example/search?q=${'x'.repeat(5000)}&token=abc`
+    expect(scrubUrl(long)).toHaveLength(4096)
+    expect(scrubUrl(long)).toBe(long.slice(0, 4096))
+    expect(scrubUrl(`https://a.example/${'p'.repeat(5000)}`)).toHaveLength(4096)
+  })
 })

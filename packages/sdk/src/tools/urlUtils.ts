@@ -34,18 +34,20 @@ export function maskFormFields(form: HTMLFormElement): void {
 /** A query or fragment parameter whose value must not leave the browser. */
 export const isSecretParam = (name: string): boolean => SECRET_PARAM.test(name) || typedFields().has(name)
 
+/**
+ * The URL with credentials and secret parameter values replaced, cut at 4,096 characters (MAX_URL_CHARS of
+ * the wire format: the collector refuses an event whose URL is longer).
+ */
 export function scrubUrl(url: string): string {
-  const q = url.search(/[?#]/)
-  if (q === -1) return url.replace(/\/\/[^/@\s]+@/, '//[redacted]@')
-  const base = url.slice(0, q).replace(/\/\/[^/@\s]+@/, '//[redacted]@')
-  const rest = url
-    .slice(q)
-    .replace(/([?&#;])([^=&#]+)=([^&#]*)/g, (m, sep: string, name: string, value: string) => {
+  const q = url.search(/[?#]/) + 1 || url.length + 1
+  return (
+    url.slice(0, q - 1).replace(/\/\/[^/@\s]+@/, '//[redacted]@') +
+    url.slice(q - 1).replace(/([?&#;])([^=&#]+)=([^&#]*)/g, (m, sep: string, name: string, value: string) => {
       let decoded = name
       try {
         decoded = decodeURIComponent(name)
       } catch {}
       return value && isSecretParam(decoded) ? `${sep}${name}=[redacted]` : m
     })
-  return base + rest
+  ).slice(0, 4096)
 }
