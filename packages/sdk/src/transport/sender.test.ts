@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { EXIT_BUDGET_BYTES } from '../constants.js'
 import { createOutbox } from './outbox.js'
@@ -7,12 +6,15 @@ import { backoffMs, createSender, retryAfterMs } from './sender.js'
 /** 'stall': the request never answers; it ends only when the sender aborts it (its signal). */
 type Answer = { status: number; headers?: Record<string, string> } | 'network-error' | 'stall'
 
-function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> = async () => null) {
+/** The fake browser: its fetch, whether it is online, and CompressionStream only when `gzip` (real stream work). */
+function setup(answers: Answer[], gzip = false) {
   const calls: { url: string; init: RequestInit; body: string }[] = []
   const fakeFetch = vi.fn(async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const body =
-      init?.body instanceof Blob
-        ? await new Response(init.body.stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      init?.body instanceof ArrayBuffer
+        ? await new Response(
+            new Response(init.body).body!.pipeThrough(new DecompressionStream('gzip')),
+          ).text()
         : String(init?.body)
     calls.push({ url: String(url), init: init!, body })
     const answer = answers.shift() ?? { status: 200 }
@@ -30,6 +32,9 @@ function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> 
       text: async () => '{"ok":true}',
     } as unknown as Response
   }) as unknown as typeof globalThis.fetch
+  vi.stubGlobal('fetch', fakeFetch)
+  vi.stubGlobal('navigator', nav)
+  if (!gzip) vi.stubGlobal('CompressionStream', undefined)
   const outbox = createOutbox(null, 'tab', 1_000_000, Date.now())
   const rejected: number[] = []
   const sender = createSender({
@@ -38,9 +43,6 @@ function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> 
     outbox,
     now: () => Date.now(),
     onRejected: (_p, s) => rejected.push(s),
-    fetch: fakeFetch,
-    compress,
-    isOnline: () => nav.onLine,
   })
   const add = (n: number, stream: 'events' | 'replay' = 'events', size = 10) =>
     outbox.add({
@@ -52,13 +54,16 @@ function setup(answers: Answer[], compress: (t: string) => Promise<Blob | null> 
   return { calls, outbox, sender, rejected, add }
 }
 
-/** Whether the fake browser is online: injected, so the environment's navigator plays no part. */
+/** Whether the fake browser is online (the fake navigator). */
 const nav = { onLine: true }
 beforeEach(() => {
   nav.onLine = true
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
 })
-afterEach(() => vi.useRealTimers())
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
 
 /** Advances fake time in steps and yields real macrotasks between them: CompressionStream works outside timers. */
 const settle = async (ms = 0) => {
@@ -71,7 +76,7 @@ const settle = async (ms = 0) => {
 describe('createSender', () => {
   it('should send gzip-compressed batches in order with a fresh sentAt, and resolve flush on acknowledgement', async () => {
     vi.useRealTimers() // decompressing in the fake fetch is real stream work
-    const { calls, outbox, sender, add } = setup([], async (t) => new Blob([gzipSync(t)]))
+    const { calls, outbox, sender, add } = setup([], true)
     add(1)
     add(2)
     const delivered = sender.whenDelivered()

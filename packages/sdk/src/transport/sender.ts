@@ -11,11 +11,6 @@ export interface SenderDeps {
   now(): number
   /** A batch the collector refused for good (4xx other than 408/429): dropped, reported by the caller. */
   onRejected(p: Payload, status: number): void
-  fetch?: typeof fetch
-  /** gzip by default (CompressionStream); tests inject a deterministic one. */
-  compress?: (text: string) => Promise<BodyInit | null>
-  /** navigator.onLine by default (only an explicit false means offline). */
-  isOnline?: () => boolean
 }
 
 /** Retry-After in seconds or as an HTTP date → ms from now. */
@@ -36,9 +31,6 @@ export const backoffMs = (attempts: number, random = Math.random()): number =>
  */
 export function createSender(deps: SenderDeps) {
   const { outbox, now } = deps
-  const post = deps.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a))
-  const compress = deps.compress ?? gzip
-  const isOnline = deps.isOnline ?? (() => navigator.onLine !== false)
   const base = `${deps.endpoint}/v1/batch?key=${encodeURIComponent(deps.siteKey)}`
   const init = (body: BodyInit, keepalive = false): RequestInit => ({
     method: 'POST',
@@ -62,13 +54,13 @@ export function createSender(deps: SenderDeps) {
 
   async function sendOne(p: Payload): Promise<void> {
     const text = body(p)
-    const gz = await compress(text)
+    const gz = await gzip(text)
     let status = 0
     let wait = 0
     const abort = new AbortController()
     const stalled = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
     try {
-      const res = await post(gz ? `${base}&encoding=gzip` : base, {
+      const res = await fetch(gz ? `${base}&encoding=gzip` : base, {
         ...init(gz ?? text),
         signal: abort.signal,
       })
@@ -97,7 +89,8 @@ export function createSender(deps: SenderDeps) {
           timer = setTimeout(monitor(kick), wait)
           return
         }
-        if (!isOnline()) return // resumed by the 'online' event
+        // Only an explicit false is offline; resumed by the 'online' event.
+        if (navigator.onLine === false) return
         await sendOne(p)
         settle()
       }
@@ -121,7 +114,7 @@ export function createSender(deps: SenderDeps) {
       if (inExit.has(p.id) || bytes > budget) continue
       budget -= bytes
       inExit.add(p.id)
-      post(base, init(text, true))
+      fetch(base, init(text, true))
         .then(async (res) => {
           await res.text()
           if (res.ok) outbox.remove(p.id)
