@@ -44,6 +44,8 @@ describe('resolveOptions', () => {
       'sightline: option networkDetails must be an object with a urls array, got {"urls":"x"}',
     ],
     [{ testRunId: 'run-1' }, 'sightline: option testRunId must be a uuid, got "run-1"'],
+    [{ actor: 'bot' }, 'sightline: option actor must be "human" or "automation", got "bot"'],
+    [{ waitForConsent: 1 }, 'sightline: option waitForConsent must be true or false, got 1'],
   ])('should refuse %j with a message naming the option', (bad, message) => {
     expect(() => resolveOptions({ ...ok, ...(bad as Partial<InitOptions>) })).toThrow(
       new OptionsError(message),

@@ -65,12 +65,15 @@ function check<T>(name: string, value: T, ok: boolean, must: string): T {
   return value
 }
 
-const isIn = (v: unknown, min: number, max: number) => typeof v === 'number' && v >= min && v <= max
-/** An optional number within bounds, else the default. */
+/** An optional option: absent (undefined) is always fine and stands for `fallback`; present, it is checked. */
+const opt = <T>(name: string, v: unknown, ok: boolean, must: string, fallback?: T): T =>
+  v === undefined ? (fallback as T) : (check(name, v, ok, must) as T)
 const num = (name: string, v: unknown, fallback: number, min: number, max: number): number =>
-  v === undefined ? fallback : (check(name, v, isIn(v, min, max), `a number from ${min} to ${max}`) as number)
+  opt(name, v, typeof v === 'number' && v >= min && v <= max, `a number from ${min} to ${max}`, fallback)
 const bool = (name: string, v: unknown, fallback: boolean): boolean =>
-  v === undefined ? fallback : (check(name, v, typeof v === 'boolean', 'true or false') as boolean)
+  opt(name, v, typeof v === 'boolean', 'true or false', fallback)
+const oneOf = <T extends string>(name: string, v: unknown, a: T, b: T): T | undefined =>
+  opt(name, v, v === a || v === b, `"${a}" or "${b}"`)
 
 /** Validates options and fills defaults; throws an OptionsError naming the first bad option. */
 export function resolveOptions(o: InitOptions): Options {
@@ -86,17 +89,11 @@ export function resolveOptions(o: InitOptions): Options {
     endpoint = new URL(o.endpoint).origin
   } catch {}
   check('endpoint', o.endpoint, /^https?:/.test(endpoint), 'an absolute http(s) URL of the collector')
-  const privacy = o.privacy ?? 'default'
-  check('privacy', privacy, privacy === 'default' || privacy === 'strict', '"default" or "strict"')
+  const privacy = oneOf('privacy', o.privacy ?? 'default', 'default', 'strict')!
   const nd = o.networkDetails
-  check('networkDetails', nd, nd === undefined || Array.isArray(nd?.urls), 'an object with a urls array')
-  check('testRunId', o.testRunId, o.testRunId === undefined || /^[\da-f-]{36}$/i.test(o.testRunId), 'a uuid')
-  check(
-    'actor',
-    o.actor,
-    o.actor === undefined || o.actor === 'human' || o.actor === 'automation',
-    '"human" or "automation"',
-  )
+  opt('networkDetails', nd, Array.isArray(nd?.urls), 'an object with a urls array')
+  opt('testRunId', o.testRunId, /^[\da-f-]{36}$/i.test(o.testRunId!), 'a uuid')
+  oneOf('actor', o.actor, 'human', 'automation')
   const rage = o.rageClick ?? {}
   return {
     siteKey: o.siteKey,
