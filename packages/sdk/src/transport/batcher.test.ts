@@ -62,16 +62,6 @@ describe('createBatcher', () => {
     expect(batches.map((x) => x.events)).toEqual([2, 1])
   })
 
-  it('should leave out an event that cannot be serialised, and keep the others', () => {
-    const { b, batches } = setup(100)
-    const cycle: Record<string, unknown> = {}
-    cycle.self = cycle
-    b.add({ type: 'custom', t: 1, name: 'ok' })
-    b.add({ type: 'custom', t: 2, name: 'bad', props: cycle })
-    b.flush()
-    expect(batches.map((x) => (x.body.events as { name: string }[]).map((e) => e.name))).toEqual([['ok']])
-  })
-
   it('should flush on the interval and on demand, and never send an empty batch', () => {
     const { b, batches } = setup()
     b.add({ type: 'custom', t: 1, name: 'a' })

@@ -20,40 +20,35 @@ export interface Envelope {
  * JSON.stringify cost the page several times more (cold code between the page's own work). So bytes are
  * known only at the cut, which splits what it holds into batches of at most BATCH_MAX_BYTES; before that,
  * an event that may be large says so with a size (network bodies), and serialised items (replay segments)
- * count their length. An event that cannot be serialised (a cycle) is left out. `onBatch` gets the batch
- * JSON without its leading `{` (the sender prepends sentAt), its size and its event count.
+ * count their length. Events hold only what JSON takes (page values are copied at emit, see init's `own`).
+ * `onBatch` gets the batch JSON without its leading `{` (the sender prepends sentAt), its size and its event
+ * count.
  */
 export function createBatcher(
   maxEvents: number,
   head: () => Envelope,
   onBatch: (rest: string, bytes: number, events: number) => void,
 ) {
-  let items: (SightlineEvent | string)[] = []
+  const items: (SightlineEvent | string)[] = []
   let bytes = 0
   let timer: ReturnType<typeof setTimeout> | undefined
+  let parts: string[] = []
+  let size = 0
+
+  const cut = () => {
+    if (!parts[0]) return
+    const rest = `${JSON.stringify(head()).slice(1, -1)},"events":[${parts.join(',')}]}`
+    onBatch(rest, rest.length + 24, parts.length)
+    parts = []
+    size = 0
+  }
 
   function flush() {
     clearTimeout(timer)
     timer = undefined
-    const all = items
-    items = []
     bytes = 0
-    let parts: string[] = []
-    let size = 0
-    const cut = () => {
-      if (!parts[0]) return
-      const rest = `${JSON.stringify(head()).slice(1, -1)},"events":[${parts.join(',')}]}`
-      onBatch(rest, rest.length + 24, parts.length)
-      parts = []
-      size = 0
-    }
-    for (const item of all) {
-      let json: string
-      try {
-        json = typeof item === 'string' ? item : JSON.stringify(item)
-      } catch {
-        continue
-      }
+    for (const item of items.splice(0)) {
+      const json = typeof item === 'string' ? item : JSON.stringify(item)
       if (size + json.length > BATCH_MAX_BYTES) cut()
       parts.push(json)
       size += json.length
