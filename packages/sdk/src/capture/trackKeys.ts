@@ -32,7 +32,7 @@ export function trackKeys(ctx: CaptureContext): Stoppable {
       // Typing: one more plain character (Space included: a run is only ever in a field, see below) on the
       // target of the current run changes nothing. Checked first and with few reads, since this runs for every
       // keystroke (each DOM read costs the page here).
-      if (e.target === runTarget && !(e.ctrlKey || e.metaKey || e.altKey) && [...key].length === 1) return
+      if (e.target === runTarget && !(e.ctrlKey || e.metaKey || e.altKey) && key.length === 1) return
       const el = e.composedPath()[0] as HTMLElement | undefined
       if (e.repeat || el?.nodeType !== 1 || isMarked(el, IGNORE_ATTR)) return
       const inField = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable

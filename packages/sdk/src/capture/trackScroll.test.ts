@@ -38,14 +38,19 @@ describe('trackScroll', () => {
     tracker.stop()
   })
 
-  it('should keep maxDepth when scrolling back up and reset it on navigation', () => {
+  it('should keep maxDepth when scrolling back up and start it over on another page', () => {
     const { ctx, events } = makeCtx()
+    let url = 'https://shop.example/a'
+    ctx.pageUrl = () => url
     const tracker = trackScroll(ctx)
     scrollTo(3000)
     vi.advanceTimersByTime(SCROLL_THROTTLE_MS)
     scrollTo(0)
     expect(events.at(-1)).toMatchObject({ y: 0, depth: 25, maxDepth: 100 })
-    ctx.activity.notify('navigation')
+    vi.advanceTimersByTime(SCROLL_THROTTLE_MS)
+    scrollTo(0)
+    expect(events.at(-1)).toMatchObject({ depth: 25, maxDepth: 100 })
+    url = 'https://shop.example/b' // an SPA route
     vi.advanceTimersByTime(SCROLL_THROTTLE_MS)
     scrollTo(0)
     expect(events.at(-1)).toMatchObject({ depth: 25, maxDepth: 25 })

@@ -5,11 +5,13 @@ import type { CaptureContext, Stoppable } from '../types.js'
 /**
  * Window scroll position and depth, throttled to one event per SCROLL_THROTTLE_MS with a trailing
  * edge: the position is read when the event is sent, so the final resting position is always recorded.
- * depth = bottom of the viewport as % of the document height; maxDepth resets on each navigation.
+ * depth = bottom of the viewport as % of the document height; maxDepth starts over when the page URL changes
+ * (a navigation, an SPA route).
  * Activity 'scroll' (also for inner scroll containers) is published at most every 100 ms.
  */
 export function trackScroll(ctx: CaptureContext): Stoppable {
   let maxDepth = 0
+  let page = ''
   let sentAt = 0
   let notifiedAt = 0
   let timer: ReturnType<typeof setTimeout> | 0 = 0
@@ -23,11 +25,15 @@ export function trackScroll(ctx: CaptureContext): Stoppable {
     const documentHeight = document.documentElement.scrollHeight
     const depth =
       documentHeight > 0 ? Math.round(Math.min(100, ((y + viewportHeight) / documentHeight) * 100)) : 100
+    const url = ctx.pageUrl()
+    // Another page (a navigation, an SPA route): its depth starts over.
+    if (url !== page) maxDepth = 0
+    page = url
     if (depth > maxDepth) maxDepth = depth
     ctx.emit({
       type: 'scroll',
       t: sentAt,
-      url: ctx.pageUrl(),
+      url,
       y,
       x: Math.round(window.scrollX),
       depth,
@@ -49,14 +55,10 @@ export function trackScroll(ctx: CaptureContext): Stoppable {
     if (wait > 0) timer = setTimeout(send, wait)
     else send()
   })
-  const unsubscribe = ctx.activity.subscribe((kind) => {
-    if (kind === 'navigation') maxDepth = 0
-  })
 
   return {
     stop() {
       off()
-      unsubscribe()
       clearTimeout(timer)
     },
   }
