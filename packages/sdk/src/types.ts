@@ -4,12 +4,8 @@ import type { Options } from './boot/options.js'
 /** One captured event, exactly as the wire format takes it (schema imported as types only). */
 export type SightlineEvent = EventInput
 
-/**
- * Events of the `events` stream; replay segments go through `emitReplay`, already serialised. An event is
- * serialised later (when its batch is cut): it must not change after emit. `size`: about how many bytes it
- * may take, for an event that can be large (network bodies).
- */
-export type Emit = (event: Exclude<SightlineEvent, { type: 'replay' }>, size?: number) => void
+/** Events of the `events` stream; replay segments go through `emitReplay`, already serialised. */
+export type Emit = (event: Exclude<SightlineEvent, { type: 'replay' }>) => void
 
 /** What a capture module stops. Every `track*` returns one. */
 export interface Stoppable {

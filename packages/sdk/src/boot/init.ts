@@ -124,9 +124,9 @@ export function init(input: InitOptions): Sightline {
     }
     return true
   }
-  const emit: Emit = monitor((event: Parameters<Emit>[0], size?: number) => {
+  const emit: Emit = monitor((event) => {
     if (!accept()) return
-    events.add(event, size)
+    events.add(event)
     // A test harness (@sightline/playwright) may listen; sites never define it. Asked as an own property
     // of window: a plain lookup of a missing name goes through the window's named-element search.
     if (Object.hasOwn(window, '__sightlineTap'))
@@ -220,12 +220,10 @@ export function init(input: InitOptions): Sightline {
       return sender.whenDelivered()
     },
     getSessionId: () => (running ? session.id : null),
-    identify: monitor((id, traits) =>
-      emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), traits: own(traits) }),
-    ),
-    track: monitor((name, props) =>
-      emit({ type: 'custom', t: now(), url: pageUrl(), name: String(name), props: own(props) }),
-    ),
+    identify: (id, traits) =>
+      emit({ type: 'identify', t: now(), url: pageUrl(), id: String(id), traits: traits || undefined }),
+    track: (name, props) =>
+      emit({ type: 'custom', t: now(), url: pageUrl(), name: String(name), props: props || undefined }),
     setConsent(granted) {
       if (granted) return start()
       stopCapture()
@@ -240,12 +238,6 @@ export function init(input: InitOptions): Sightline {
     },
   }
 }
-
-/**
- * A copy of what the page passed to identify()/track(): events are serialised only when their batch is cut,
- * and the page may change its object in between.
- */
-const own = (v?: Record<string, unknown>) => (v ? JSON.parse(JSON.stringify(v)) : undefined)
 
 /** What runs where the SDK cannot (no DOM) or must not (bad script-tag configuration). */
 export function noop(): Sightline {

@@ -86,8 +86,7 @@ export function trackNetwork(ctx: CaptureContext): Stoppable {
     const start = performance.now()
     const send = monitor((text?: unknown) => {
       if (typeof text === 'string') e.responseBody = redactBody(text)
-      // Bodies can be large: their size lets the batch be cut before it holds too many.
-      stopped || ctx.emit(e, (e.requestBody?.length ?? 0) + (e.responseBody?.length ?? 0))
+      stopped || ctx.emit(e)
     })
 
     return monitor((status: number, h: Headers, error?: unknown) => {
