@@ -1,4 +1,5 @@
 import { listen } from '../browser/listen.js'
+import { CONSOLE_MAX_CHARS } from '../constants.js'
 import { scrubUrl } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
 import { serializeArgs } from './trackConsole.js'
@@ -23,8 +24,7 @@ export function trackErrors(ctx: CaptureContext): Stoppable {
       t: ctx.now(),
       url: ctx.pageUrl(),
       kind,
-      // A lone string is capped to CONSOLE_MAX_CHARS as it is.
-      message: serializeArgs([isError ? err.message : fallback]).message,
+      message: String(isError ? err.message : fallback).slice(0, CONSOLE_MAX_CHARS),
     }
     if (ev?.filename) e.source = scrubUrl(ev.filename)
     if (ev?.lineno) e.line = ev.lineno
