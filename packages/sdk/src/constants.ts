@@ -68,5 +68,10 @@ export const SEGMENT_MAX_BYTES = 480_000
  * the exit path sends uncompressed keepalive requests within EXIT_BUDGET_BYTES, so a segment must fit it.
  */
 export const SEGMENT_FLUSH_BYTES = 50_000
+/**
+ * Replay: rrweb's serialisation of DOM changes waits for an idle moment, at most this long (Datadog: 100 ms), so
+ * a burst of mutations is not serialised inside the page's own task; a user event or a flush emits it first.
+ */
+export const MUTATION_EMIT_MAX_MS = 100
 /** Replay: take a fresh full snapshot this often, so any segment range can be replayed. */
 export const CHECKOUT_EVERY_MS = 5 * 60 * 1000

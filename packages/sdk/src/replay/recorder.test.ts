@@ -1,18 +1,29 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
 import { resolveOptions } from '../boot/options.js'
-import { SEGMENT_FLUSH_BYTES } from '../constants.js'
+import { MUTATION_EMIT_MAX_MS, SEGMENT_FLUSH_BYTES } from '../constants.js'
 import { createActivity } from '../tools/activity.js'
 import type { CaptureContext } from '../types.js'
-import { recordOptions, scrubRecordJson, startRecorder } from './recorder.js'
+import { scrubRecordJson, startRecorder } from './recorder.js'
+import { recordOptions } from './recordOptions.js'
 
-const rr = vi.hoisted(() => ({ emit: (_r: object) => {} }))
-vi.mock('@rrweb/record', () => ({
-  record: (o: { emit: (r: object) => void }) => {
-    rr.emit = o.emit
-    return () => {}
-  },
+const rr = vi.hoisted(() => ({
+  emit: (_r: object) => {},
+  scheduleMutationEmit: (_emit: () => void) => {},
+  /** Records of DOM changes the (patched) rrweb has processed but not emitted yet. */
+  deferred: [] as object[],
 }))
+vi.mock('@rrweb/record', () => {
+  const record = (o: { emit: (r: object) => void; scheduleMutationEmit: (emit: () => void) => void }) => {
+    rr.emit = o.emit
+    rr.scheduleMutationEmit = o.scheduleMutationEmit
+    return () => {}
+  }
+  record.emitDeferredMutations = () => {
+    for (const r of rr.deferred.splice(0)) rr.emit(r)
+  }
+  return { record }
+})
 
 function recorder() {
   const segments: { t: number; segment: number; records: { timestamp: number }[] }[] = []
@@ -126,6 +137,39 @@ describe('startRecorder segments', () => {
     for (let i = 0; i <= 7; i++) rr.emit(record(t0 + i * 1000, 1))
     rec.flush()
     expect(segments.map((s) => s.records.length)).toEqual([6, 2])
+    rec.stop()
+  })
+})
+
+describe('startRecorder and deferred DOM changes (patched rrweb)', () => {
+  it('should have rrweb serialise DOM changes in an idle callback within MUTATION_EMIT_MAX_MS, its errors kept from the page', () => {
+    const calls: [() => void, IdleRequestOptions | undefined][] = []
+    vi.stubGlobal('requestIdleCallback', (cb: () => void, o?: IdleRequestOptions) => calls.push([cb, o]))
+    try {
+      const { rec } = recorder()
+      const emitted: string[] = []
+      rr.scheduleMutationEmit(() => emitted.push('mutations'))
+      rr.scheduleMutationEmit(() => {
+        throw new Error('rrweb failed')
+      })
+      expect(calls.map(([, o]) => o?.timeout)).toEqual([MUTATION_EMIT_MAX_MS, MUTATION_EMIT_MAX_MS])
+      expect(emitted).toEqual([]) // not in the page's task
+      calls[0]![0]()
+      expect(emitted).toEqual(['mutations'])
+      expect(() => calls[1]![0]()).not.toThrow()
+      rec.stop()
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('should take the DOM changes rrweb still holds into a flush (page hidden or left)', () => {
+    const { segments, rec } = recorder()
+    const t0 = Date.now()
+    rr.emit(record(t0, 1))
+    rr.deferred.push(record(t0 + 10, 1))
+    rec.flush()
+    expect(segments.flatMap((s) => s.records.map((r) => r.timestamp))).toEqual([t0, t0 + 10])
     rec.stop()
   })
 })

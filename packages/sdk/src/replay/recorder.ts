@@ -1,51 +1,18 @@
 import { record } from '@rrweb/record'
-import { CHECKOUT_EVERY_MS, SEGMENT_FLUSH_BYTES, SEGMENT_MAX_BYTES, SEGMENT_MAX_MS } from '../constants.js'
+import {
+  CHECKOUT_EVERY_MS,
+  MUTATION_EMIT_MAX_MS,
+  SEGMENT_FLUSH_BYTES,
+  SEGMENT_MAX_BYTES,
+  SEGMENT_MAX_MS,
+} from '../constants.js'
 import { monitor } from '../tools/monitor.js'
 import { isSecretParam } from '../tools/urlUtils.js'
 import type { CaptureContext, Stoppable } from '../types.js'
+import { recordOptions } from './recordOptions.js'
 
-const ALL_INPUT_TYPES = [
-  'color',
-  'date',
-  'datetime-local',
-  'email',
-  'month',
-  'number',
-  'range',
-  'search',
-  'tel',
-  'text',
-  'time',
-  'url',
-  'week',
-  'textarea',
-  'select',
-  'password',
-  'hidden',
-]
-const MEDIA = 'img, picture, video, audio, svg, canvas, object, embed, iframe'
-
-/** rrweb options of the two privacy levels. Inputs (hidden ones too) are always masked; no option unmasks them. */
-export function recordOptions(privacy: 'default' | 'strict') {
-  return {
-    maskAllInputs: true,
-    maskInputOptions: Object.fromEntries(ALL_INPUT_TYPES.map((t) => [t, true])),
-    maskInputFn: (text: string) => '*'.repeat(text.length),
-    // rrweb checks a text node's ancestors against this selector (e2e: canaries two levels below), so the
-    // `… *` descendant forms are not needed: they only made every check slower.
-    maskTextSelector: privacy === 'strict' ? '*' : '[data-sightline-mask], [contenteditable]',
-    maskTextFn: (text: string) => text.replace(/\S/g, '*'),
-    // Hidden inputs are blocked outright: rrweb does not mask their value attribute in snapshots
-    // (rrweb-io/rrweb#1609), and they show nothing in a replay anyway.
-    blockSelector: `[data-sightline-block], input[type=hidden]${privacy === 'strict' ? `, ${MEDIA}` : ''}`,
-    ignoreSelector: '[data-sightline-ignore]',
-    slimDOMOptions: 'all' as const,
-    recordCanvas: false,
-    collectFonts: false,
-    inlineImages: false,
-    sampling: { mousemove: 50, scroll: 150, input: 'last' as const },
-  }
-}
+/** `record` of our patched @rrweb/record (patches/@rrweb__record@2.1.6.patch, ADR 0019). */
+const rrweb = record as typeof record & { emitDeferredMutations?: () => void }
 
 const URL_PARAM = /([?&#;])([^=&#"\\\s]+)=([^&#"\\\s]*)/g
 
@@ -66,8 +33,10 @@ export interface RecorderModule {
 
 /**
  * Records with rrweb and cuts segments at SEGMENT_MAX_MS or SEGMENT_MAX_BYTES of JSON; a flush cuts what is
- * pending into segments of at most SEGMENT_FLUSH_BYTES (the exit path's size). Records are serialised
- * later, off rrweb's mutation callback (in an idle callback), to keep bursts of DOM changes cheap.
+ * pending into segments of at most SEGMENT_FLUSH_BYTES (the exit path's size). Nothing heavy runs in the page's
+ * own task: rrweb serialises a burst of DOM changes at the next idle moment (within MUTATION_EMIT_MAX_MS, or
+ * first thing in the next user event: our patch's scheduleMutationEmit), and records become JSON in an idle
+ * callback.
  */
 export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void } {
   let pending: { timestamp: number }[] = []
@@ -76,10 +45,9 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
   let bytes = 0
   let segment = 0
   let scheduled = false
-  const idle: (cb: () => void) => void =
-    typeof requestIdleCallback === 'function'
-      ? (cb) => requestIdleCallback(cb, { timeout: 1000 })
-      : (cb) => setTimeout(cb, 50)
+  const hasIdle = typeof requestIdleCallback === 'function'
+  const idle = (cb: () => void, timeout: number) =>
+    hasIdle ? requestIdleCallback(cb, { timeout }) : setTimeout(cb, Math.min(timeout, 50))
 
   const cut = (limit = Number.POSITIVE_INFINITY) => {
     while (parts.length) {
@@ -104,14 +72,15 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
     }
     pending = []
   })
-  const stopRecord = record({
+  const stopRecord = rrweb({
     emit: (r: { timestamp: number }) => {
       pending.push(r)
       if (!scheduled) {
         scheduled = true
-        idle(drain)
+        idle(drain, 1000)
       }
     },
+    scheduleMutationEmit: (emitMutations: () => void) => idle(monitor(emitMutations), MUTATION_EMIT_MAX_MS),
     checkoutEveryNms: CHECKOUT_EVERY_MS,
     ...recordOptions(ctx.options.privacy),
   } as Parameters<typeof record>[0])
@@ -124,6 +93,7 @@ export function startRecorder(ctx: CaptureContext): Stoppable & { flush(): void 
   )
   return {
     flush() {
+      rrweb.emitDeferredMutations?.()
       drain()
       cut(SEGMENT_FLUSH_BYTES)
     },
