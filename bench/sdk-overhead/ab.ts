@@ -8,16 +8,20 @@
  * Replay: an entry that is a directory holding sdk.js and sdk-replay.js (a copy of dist/script/) runs as
  * Sightline + replay; the entry `rrweb` runs `@rrweb/record` alone (as in the overhead benchmark). For
  * every entry the table also gives the heap after GC, KB uploaded per minute and uploads per run (from
- * page load to the final flush, as run.ts counts them). AB_NONE=0 leaves the no-SDK baseline out.
+ * page load to the final flush, as run.ts counts them), and the median time from a 500-mutation burst until
+ * the last MutationObserver ran. The entry `rrweb+sightline` runs rrweb alone with the SDK's own rrweb options
+ * (privacy, sampling): its distance to `rrweb` is what those options cost, its distance to a replay build what
+ * the rest of the SDK costs. AB_NONE=0 leaves the no-SDK baseline out.
  *
  *   FILES=/tmp/before.js,packages/sdk/dist/script/sdk.js npx tsx bench/sdk-overhead/ab.ts
  *   AB_SECONDS=20 AB_REPS=5 FILES=… npx tsx bench/sdk-overhead/ab.ts
  *   AB_NONE=0 FILES=rrweb,/tmp/before/,packages/sdk/dist/script/ npx tsx bench/sdk-overhead/ab.ts
+ *   AB_NONE=0 FILES=rrweb,rrweb+sightline,packages/sdk/dist/script/ npx tsx bench/sdk-overhead/ab.ts
  */
 import { readFileSync, statSync } from 'node:fs'
 import { chromium } from '@playwright/test'
 import { chromiumPath, LAUNCH_ARGS } from '../../e2e/lib/chromium.js'
-import { loadAssets } from './assets.js'
+import { bundleRrweb, loadAssets } from './assets.js'
 import { interact } from './interaction.js'
 import { enablePerformance, heapAfterGc, readTimes, timesBetween } from './metrics.js'
 import { median } from './report.js'
@@ -30,10 +34,15 @@ const files = (process.env.FILES ?? '').split(',').filter(Boolean)
 if (!files.length) throw new Error('FILES=a.js,b.js: the script-tag builds to compare')
 
 const assets = await loadAssets()
-const isDir = (f: string) => f !== 'rrweb' && statSync(f).isDirectory()
+const RRWEB = ['rrweb', 'rrweb+sightline']
+const isDir = (f: string) => statSync(f).isDirectory()
+const rrwebBundles = new Map([
+  ['rrweb', assets.rrweb],
+  ['rrweb+sightline', files.includes('rrweb+sightline') ? await bundleRrweb(true) : ''],
+])
 const builds = new Map(
   files
-    .filter((f) => f !== 'rrweb')
+    .filter((f) => !RRWEB.includes(f))
     .map((f) => [
       f,
       isDir(f)
@@ -52,6 +61,8 @@ interface Sample {
   heapMB: number
   kbPerMin: number
   uploads: number
+  /** Median of the run's bursts: ms from a 500-mutation burst until the last MutationObserver ran (page.ts). */
+  burstMs: number
 }
 const samples = new Map<string, Sample[]>()
 let run = 0
@@ -60,7 +71,14 @@ try {
   for (let rep = -1; rep < REPS; rep++)
     for (const label of labels) {
       const variant: Variant =
-        label === 'none' || label === 'rrweb' ? label : builds.get(label)?.sdkReplay ? 'replay' : 'core'
+        label === 'none'
+          ? label
+          : RRWEB.includes(label)
+            ? 'rrweb'
+            : builds.get(label)?.sdkReplay
+              ? 'replay'
+              : 'core'
+      if (variant === 'rrweb') assets.rrweb = rrwebBundles.get(label)!
       const build = builds.get(label)
       if (build) {
         assets.sdk = build.sdk
@@ -79,6 +97,7 @@ try {
         await page.evaluate(() => window.__bench.start())
         const wallMs = await interact(page, rep < 0 ? 2 : SECONDS)
         const { scriptMs } = timesBetween(before, await readTimes(cdp))
+        const { bursts } = await page.evaluate(() => window.__bench.end())
         if (rep < 0) continue
         const flush = flushExpression(variant)
         if (flush) await page.evaluate(flush)
@@ -89,10 +108,11 @@ try {
           heapMB,
           kbPerMin: sink.bytes / 1024 / (wallMs / 60_000),
           uploads: sink.requests,
+          burstMs: median(bursts.map((b) => b.observed)),
         }
         samples.set(label, [...(samples.get(label) ?? []), sample])
         console.error(
-          `${label}: ${scriptMs.toFixed(1)} ms, heap ${heapMB.toFixed(2)} MB, ${sample.kbPerMin.toFixed(1)} KB/min (${(sink.rawBytes / Math.max(sink.bytes, 1)).toFixed(1)}× raw/sent), ${sink.requests} uploads`,
+          `${label}: ${scriptMs.toFixed(1)} ms, burst ${sample.burstMs.toFixed(1)} ms, heap ${heapMB.toFixed(2)} MB, ${sample.kbPerMin.toFixed(1)} KB/min (${(sink.rawBytes / Math.max(sink.bytes, 1)).toFixed(1)}× raw/sent), ${sink.requests} uploads`,
         )
       } finally {
         await context.close()
@@ -106,9 +126,9 @@ const times = new Map([...samples].map(([label, v]) => [label, v.map((x) => x.sc
 const of = (label: string, k: keyof Sample) => median((samples.get(label) ?? []).map((x) => x[k]))
 const base = median(times.get(labels[0]!) ?? [])
 console.log(
-  `medians of ${REPS} runs of ${SECONDS} s (×: script time against ${labels[0]}); heap MB after GC, KB/min uploaded, uploads per run`,
+  `medians of ${REPS} runs of ${SECONDS} s (×: script time against ${labels[0]}); burst → observers done (ms), heap MB after GC, KB/min uploaded, uploads per run`,
 )
 for (const [label, v] of times)
   console.log(
-    `${median(v).toFixed(1).padStart(8)}  ${(median(v) / base).toFixed(2)}×  heap ${of(label, 'heapMB').toFixed(2)}  ${of(label, 'kbPerMin').toFixed(1)} KB/min  ${of(label, 'uploads')} uploads  ${label}  [${v.map((x) => x.toFixed(0)).join(' ')}]`,
+    `${median(v).toFixed(1).padStart(8)}  ${(median(v) / base).toFixed(2)}×  burst ${of(label, 'burstMs').toFixed(1)}  heap ${of(label, 'heapMB').toFixed(2)}  ${of(label, 'kbPerMin').toFixed(1)} KB/min  ${of(label, 'uploads')} uploads  ${label}  [${v.map((x) => x.toFixed(0)).join(' ')}]`,
   )

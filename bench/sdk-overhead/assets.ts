@@ -1,7 +1,7 @@
 /**
  * Scripts the bench serves: the SDK's script-tag builds (packages/sdk/dist/script, built by
- * `pnpm --filter @sightline/sdk build`), an IIFE bundle of `@rrweb/record` (esbuild, built here,
- * both resolved from packages/sdk so the version is the SDK's own), and one IIFE bundle per peer SDK
+ * `pnpm --filter @sightline/sdk build`), an IIFE bundle of the published `@rrweb/record` (esbuild, built
+ * here, resolved from packages/sdk so the version is the SDK's own; see bundleRrweb), and one IIFE bundle per peer SDK
  * (peers.ts) built with bench/sdk-size's own esbuild from the packages installed there (exact
  * versions; `pnpm install` runs there first when its node_modules is missing).
  */
@@ -34,11 +34,26 @@ interface EsbuildApi {
   build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>
 }
 
-async function bundleRrweb(): Promise<string> {
+/**
+ * The published `@rrweb/record`, as the IIFE `rrwebRecord`. The SDK bundles a patched copy (ADR 0019): the
+ * patch changes only the package's ESM file, dist/record.js, so "rrweb alone" is built from its CommonJS file,
+ * dist/record.cjs, which stays as published; the build fails if that ever stops being true. With
+ * `sightlineOptions`, its `record()` takes the SDK's own rrweb options (recordOptions of the default privacy
+ * level, from the SDK's sources) over the caller's: rrweb alone with Sightline's privacy and sampling
+ * settings, which tells their cost apart from the rest of the SDK.
+ */
+export async function bundleRrweb(sightlineOptions = false): Promise<string> {
   const esbuild = (await import(pathToFileURL(requireFromSdk.resolve('esbuild')).href)) as EsbuildApi
-  const entry = requireFromSdk.resolve('@rrweb/record')
+  const file = requireFromSdk.resolve('@rrweb/record')
+  if (!file.endsWith('.cjs') || readFileSync(file, 'utf8').includes('Sightline patch'))
+    throw new Error(`${file}: not the published @rrweb/record (the bench's "rrweb alone" must be unpatched)`)
+  const entry = JSON.stringify(file)
+  const contents = sightlineOptions
+    ? `import { record as r } from ${entry}; import { recordOptions } from ${JSON.stringify(`${sdkDir}src/replay/recordOptions.ts`)};
+       export const record = (o) => r({ ...o, ...recordOptions('default') })`
+    : `export { record } from ${entry}`
   const out = await esbuild.build({
-    stdin: { contents: `export { record } from ${JSON.stringify(entry)}`, resolveDir: sdkDir, loader: 'js' },
+    stdin: { contents, resolveDir: sdkDir, loader: 'js' },
     bundle: true,
     format: 'iife',
     globalName: 'rrwebRecord',
