@@ -60,7 +60,8 @@ export function trackKeys(ctx: CaptureContext): Stoppable {
       if (k === 'Character') {
         if (run === el) return
         run = el
-        // Outside fields every character is its own event: no run, so Space stays its own class there.
+        // The early return above only in fields: outside them it would swallow Space, which is its own class
+        // there (the run is still one event, by the check above).
         if (inField) runTarget = e.target
       } else run = runTarget = undefined
       ctx.emit({
