@@ -11,6 +11,11 @@ export interface SenderDeps {
   now(): number
   /** A batch the collector refused for good (4xx other than 408/429): dropped, reported by the caller. */
   onRejected(p: Payload, status: number): void
+  /**
+   * The page's fetch (as it is at each send) by default. reliability/lib/loadgen.ts runs many senders in one
+   * process and gives each its own.
+   */
+  fetch?: typeof fetch
 }
 
 /** Retry-After in seconds or as an HTTP date → ms from now. */
@@ -31,6 +36,7 @@ export const backoffMs = (attempts: number, random = Math.random()): number =>
  */
 export function createSender(deps: SenderDeps) {
   const { outbox, now } = deps
+  const post = deps.fetch ?? ((url: string, init: RequestInit) => fetch(url, init))
   const base = `${deps.endpoint}/v1/batch?key=${encodeURIComponent(deps.siteKey)}`
   const init = (body: BodyInit, keepalive = false): RequestInit => ({
     method: 'POST',
@@ -60,7 +66,7 @@ export function createSender(deps: SenderDeps) {
     const abort = new AbortController()
     const stalled = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
     try {
-      const res = await fetch(gz ? `${base}&encoding=gzip` : base, {
+      const res = await post(gz ? `${base}&encoding=gzip` : base, {
         ...init(gz ?? text),
         signal: abort.signal,
       })
@@ -114,7 +120,7 @@ export function createSender(deps: SenderDeps) {
       if (inExit.has(p.id) || bytes > budget) continue
       budget -= bytes
       inExit.add(p.id)
-      fetch(base, init(text, true))
+      post(base, init(text, true))
         .then(async (res) => {
           await res.text()
           if (res.ok) outbox.remove(p.id)
