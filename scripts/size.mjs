@@ -20,16 +20,16 @@ const TARGET = { core: 10 * 1024, replay: 25 * 1024 }
  * misses its 10 KB target (see docs/benchmarks.md and ADR 0008); lower these as it shrinks. The ESM entry is
  * larger: a site's bundler does not shorten the SDK's internal property names nor run the second terser pass
  * (vite.script.config.ts does both, for the script tag).
- * 2026-12-06: script tag 13,161 (was 13,136), ESM 13,432 (was 13,472). The script-tag ceiling went up by 25
- * bytes, on purpose: the main-thread pass of ADR 0017 (labels looked up once per control, the selection
+ * 2026-12-06: script tag 13,178 (was 13,136), ESM 13,445 (was 13,472). The script-tag ceiling went up by 40
+ * bytes, on purpose: the main-thread pass of ADR 0018 (labels looked up once per control, the selection
  * read at the click instead of on every selectionchange, listeners off while they have nothing to learn, the
  * session checked once a second) took core's own script time on bench/sdk-overhead from 87 to 64 ms per
- * 20 s over no SDK (docs/benchmarks.md); what it added was cut back elsewhere down to these 25 bytes (gzip
- * weighs such shifts by ±20).
+ * 20 s over no SDK (docs/benchmarks.md); what it added was cut back elsewhere down to 25 bytes (gzip weighs
+ * such shifts by ±20), and the sender's injectable fetch, which reliability/lib/loadgen.ts needs, is 17 more.
  */
 const CEILING = {
-  'core script': 13_165,
-  'core esm': 13_435,
+  'core script': 13_180,
+  'core esm': 13_450,
   'replay script': 25 * 1024,
   'replay esm': 25 * 1024,
 }
