@@ -11,6 +11,10 @@ import { OUTBOX_MAX_BYTES } from '../../packages/sdk/src/constants.js'
 import { createOutbox, type Outbox } from '../../packages/sdk/src/transport/outbox.js'
 import { createSender } from '../../packages/sdk/src/transport/sender.js'
 
+// The sender reads navigator.onLine (only an explicit false pauses it); Node 20 has no navigator. A load
+// generator is always online.
+;(globalThis as { navigator?: { onLine: boolean } }).navigator ??= { onLine: true }
+
 export interface LoadOptions {
   /** Collector (or proxy) base URL; read at each request, so a scenario may switch it. */
   target: () => string
