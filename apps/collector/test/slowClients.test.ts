@@ -81,6 +81,36 @@ describe('slow clients', () => {
     expect(closed.every((c) => c.ms < 2_500)).toBe(true)
   })
 
+  it('should answer 413 to a chunked body past 1 MiB on a real socket, and keep serving', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const socket: Socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.write(
+          `POST /v1/batch?key=${siteKey} HTTP/1.1\r\nHost: x\r\nOrigin: ${ORIGIN}\r\n` +
+            'Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n',
+        )
+        const chunk = Buffer.alloc(64 * 1024, 0x20)
+        // 2 MiB offered, in chunks; the server may stop reading (and close) once it has answered.
+        for (let i = 0; i < 32; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`, () => {})
+      })
+      socket.on('data', (d) => {
+        text += d
+        if (text.includes('\r\n\r\n{') && text.trimEnd().endsWith('}')) socket.destroy()
+      })
+      socket.on('error', () => {})
+      socket.on('close', () => resolve(text))
+      setTimeout(() => reject(new Error(`no answer within 5 s: ${text.slice(0, 200)}`)), 5_000).unref()
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code).toBe('payload_too_large')
+    const res = await fetch(`${collector.url}/v1/batch?key=${siteKey}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: ORIGIN },
+      body: JSON.stringify(makeBatch()),
+    })
+    expect(res.status).toBe(200)
+  })
+
   it('should refuse a header timeout longer than the request timeout, naming the variable', () => {
     expect(() =>
       loadConfig({ SIGHTLINE_HEADERS_TIMEOUT_MS: '5000', SIGHTLINE_REQUEST_TIMEOUT_MS: '1000' }),

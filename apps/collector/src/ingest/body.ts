@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { ApiError } from '../errors.js'
 
@@ -46,14 +47,27 @@ function tooLarge(limit: number, what: string): ApiError {
   })
 }
 
+const incomplete = () => new ApiError(400, 'incomplete_body', 'the request body ended before it was complete')
+
 /**
  * Reads the body while counting: refuses as soon as the wire cap is passed, whatever Content-Length said
- * (absent, chunked, or lying). Returns the bytes as sent; `inflateBody` decodes them.
+ * (absent, chunked, or lying). Returns the bytes as sent; `inflateBody` decodes them. Under
+ * @hono/node-server, `incoming` is the Node request (c.env.incoming): its chunks are read as they come,
+ * without the web stream the Request's body would wrap around it (a few stream objects and promises per
+ * chunk, on the thread that drives the database). `app.request()` has no Node request: the Request is read.
  */
-export async function readWire(request: Request, limits: BodyLimits): Promise<Buffer> {
+export async function readWire(
+  request: Request,
+  limits: BodyLimits,
+  incoming?: IncomingMessage,
+): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (Number.isFinite(declared) && declared > limits.wireBytes)
     throw tooLarge(limits.wireBytes, 'on the wire')
+  // A request already read from, or whose connection is gone, goes the Request's way (@hono/node-server
+  // recovers a body that arrived whole before the client went away).
+  if (incoming && !incoming.readableDidRead && !incoming.destroyed)
+    return readIncoming(incoming, limits.wireBytes)
   const chunks: Buffer[] = []
   let size = 0
   if (request.body) {
@@ -62,7 +76,7 @@ export async function readWire(request: Request, limits: BodyLimits): Promise<Bu
       const { done, value } = await reader.read().catch(() => {
         // The client went away or the server's request timeout cut the body: nobody reads an answer,
         // but the request still ends in one counted outcome.
-        throw new ApiError(400, 'incomplete_body', 'the request body ended before it was complete')
+        throw incomplete()
       })
       if (done) break
       size += value.byteLength
@@ -74,6 +88,32 @@ export async function readWire(request: Request, limits: BodyLimits): Promise<Bu
     }
   }
   return Buffer.concat(chunks, size)
+}
+
+/**
+ * The body of a Node request, refused once past `limit`: reading stops there (Node discards the rest once
+ * the answer is sent, within the request timeout). An error or a close before the end (the client went
+ * away, the request timeout cut the body) is an incomplete body.
+ */
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const settle = (error: ApiError | null) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onFail).off('close', onFail)
+      if (!error) return resolve(Buffer.concat(chunks, size))
+      incoming.pause()
+      reject(error)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) settle(tooLarge(limit, 'on the wire'))
+      else chunks.push(chunk)
+    }
+    const onEnd = () => settle(null)
+    const onFail = () => settle(incomplete())
+    incoming.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onFail)
+  })
 }
 
 /**

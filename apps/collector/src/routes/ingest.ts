@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { BatchResponse } from '@sightline/schema'
 import { Hono } from 'hono'
 import type { AppDeps } from '../app.js'
@@ -158,7 +159,8 @@ export function ingestRoutes(deps: AppDeps) {
       // `?encoding=gzip` lets browsers send compressed bodies without a preflight (Content-Encoding is not
       // a CORS-safelisted header) and lets sendBeacon compress at all.
       const encoding = parseEncoding(c.req.header('content-encoding') ?? c.req.query('encoding'))
-      const wire = await readWire(c.req.raw, deps.config.limits)
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+      const wire = await readWire(c.req.raw, deps.config.limits, incoming)
       // Decode, validate, scrub and encode rows: on a worker thread (preparePool.ts).
       const prepared = await deps.preparer.prepare({
         wire,
