@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSite } from '../src/db/sites.js'
 import { prepareBatch } from '../src/ingest/prepare.js'
-import { createWriter, type PreparedBatch, toPreparedBatch } from '../src/ingest/writer.js'
+import { createWriter, OverloadedError, type PreparedBatch, toPreparedBatch } from '../src/ingest/writer.js'
 import { createMigratedDatabase, type TestDatabase } from './db.js'
 import { makeBatch } from './ingestHelpers.js'
 
@@ -71,5 +71,27 @@ describe('the group-commit writer', () => {
     const [ledger] = await db.sql`
       select count(*)::int as n from ingested_batches where user_session_id in ${db.sql([fresh.sessionId, stored.sessionId, foreign.sessionId])}`
     expect(ledger!.n).toBe(3)
+  })
+
+  it('should bound groups and the queue by bytes as well as rows', async () => {
+    const batches = [0, 1, 2, 3].map(() => prepared(siteA))
+    const heaviest = Math.max(...batches.map((b) => b.bytes))
+    expect(heaviest).toBeGreaterThan(1000) // the COPY text of a batch of a few events
+    const groups: number[] = []
+    const writer = createWriter(db.sql, {
+      concurrency: 1,
+      maxRowsPerFlush: 20_000,
+      maxPendingRows: 100_000,
+      maxBytesPerFlush: heaviest, // one batch per flush
+      maxPendingBytes: 2 * heaviest, // two batches may wait
+      onFlush: ({ batches }) => groups.push(batches),
+    })
+    // The first is taken at once (its flush runs), the next two wait, the fourth would pass the byte bound.
+    const submitted = batches.map((b) => writer.submit(b).done)
+    await expect(submitted[3]).rejects.toBeInstanceOf(OverloadedError)
+    expect(await Promise.all(submitted.slice(0, 3))).toEqual(['stored', 'stored', 'stored'])
+    expect(groups).toEqual([1, 1, 1])
+    expect(writer.pendingBytes()).toBe(0)
+    expect(await clicks(batches[3]!.sessionId)).toBe(0)
   })
 })

@@ -5,6 +5,11 @@ import type { SessionRow, TableRows } from './rows.js'
 import { totalScrubbed } from './scrub.js'
 import { type BatchSummary, deriveInput, sessionDeltas, summaryUpsertSql } from './summary.js'
 
+/** Default of WriterOptions.maxBytesPerFlush: 16 MiB (a flush of 20,000 rows of bench/ingest batches is ≈ 3.9 MB). */
+export const MAX_BYTES_PER_FLUSH = 16 * 1024 * 1024
+/** Default of WriterOptions.maxPendingBytes: 128 MiB (16 batches at the 8 MiB body limit). */
+export const MAX_PENDING_BYTES = 128 * 1024 * 1024
+
 /** One batch ready to store. */
 export interface PreparedBatch {
   siteId: string
@@ -22,6 +27,11 @@ export interface PreparedBatch {
   clockOffsetMs: number
   scrubbedCount: number
   rowCount: number
+  /**
+   * What the batch weighs in the writer's queue and in its group's query: its COPY text and its identify
+   * traits (sent as a literal), in UTF-16 code units (≈ bytes for the mostly ASCII text).
+   */
+  bytes: number
   /** What the batch adds to session_summaries besides its row counts (see summary.ts). */
   summary: BatchSummary
 }
@@ -45,8 +55,15 @@ export function toPreparedBatch(siteId: string, p: PreparedRequest): PreparedBat
     scrubbedCount: totalScrubbed(p.scrubCounts),
     // the session and ledger rows
     rowCount: rows.rowCount + 2,
+    bytes: weigh(rows.tables, rows.identify),
     summary: rows.summary,
   }
+}
+
+function weigh(tables: TableRows, identify: PreparedBatch['identify']): number {
+  let n = identify?.traits ? JSON.stringify(identify.traits).length : 0
+  for (const t of tables.values()) n += t.lines.length
+  return n
 }
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'session_conflict'
@@ -65,6 +82,13 @@ export interface WriterOptions {
   maxRowsPerFlush: number
   /** Rows waiting at most before new batches are refused as overloaded. */
   maxPendingRows: number
+  /**
+   * Bytes (PreparedBatch.bytes) per flush at most (a batch heavier than this goes alone): one group is one
+   * query, built in memory whole (ADR 0017), and postgres.js keeps the buffer of its largest message.
+   */
+  maxBytesPerFlush?: number
+  /** Bytes waiting at most before new batches are refused as overloaded (a few huge batches, not rows). */
+  maxPendingBytes?: number
   onFlush?: (info: { batches: number; rows: number; ms: number }) => void
   /** The signal rules failed in a flush: its batches are stored, their derived signals are not. */
   onSignalRulesFailed?: (error: { code: string; message: string }) => void
@@ -101,12 +125,18 @@ export function isUnavailable(error: unknown): boolean {
  * A batch's promise settles only after its transaction committed (durable) or failed.
  */
 export function createWriter(sql: Sql, options: WriterOptions) {
+  const maxBytesPerFlush = options.maxBytesPerFlush ?? MAX_BYTES_PER_FLUSH
+  const maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES
   const queue: Pending[] = []
   let pendingRows = 0
+  let pendingBytes = 0
   let running = 0
 
   function submit(batch: PreparedBatch): { done: Promise<WriteOutcome>; abandon: () => void } {
-    if (pendingRows + batch.rowCount > options.maxPendingRows) {
+    if (
+      pendingRows + batch.rowCount > options.maxPendingRows ||
+      pendingBytes + batch.bytes > maxPendingBytes
+    ) {
       return { done: Promise.reject(new OverloadedError('the write queue is full')), abandon: () => {} }
     }
     let entry!: Pending
@@ -115,6 +145,7 @@ export function createWriter(sql: Sql, options: WriterOptions) {
     })
     queue.push(entry)
     pendingRows += batch.rowCount
+    pendingBytes += batch.bytes
     pump()
     return {
       done,
@@ -127,17 +158,24 @@ export function createWriter(sql: Sql, options: WriterOptions) {
   function take(): Pending[] {
     const group: Pending[] = []
     let rows = 0
+    let bytes = 0
     while (queue.length) {
       const next = queue[0]!
-      if (group.length && rows + next.batch.rowCount > options.maxRowsPerFlush) break
+      if (
+        group.length &&
+        (rows + next.batch.rowCount > options.maxRowsPerFlush || bytes + next.batch.bytes > maxBytesPerFlush)
+      )
+        break
       queue.shift()
       pendingRows -= next.batch.rowCount
+      pendingBytes -= next.batch.bytes
       if (next.abandoned) {
         next.reject(new DatabaseUnavailableError('abandoned after the request timed out'))
         continue
       }
       group.push(next)
       rows += next.batch.rowCount
+      bytes += next.batch.bytes
     }
     return group
   }
@@ -180,7 +218,7 @@ export function createWriter(sql: Sql, options: WriterOptions) {
     }
   }
 
-  return { submit, pendingRows: () => pendingRows, running: () => running }
+  return { submit, pendingRows: () => pendingRows, pendingBytes: () => pendingBytes, running: () => running }
 }
 
 export type Writer = ReturnType<typeof createWriter>
