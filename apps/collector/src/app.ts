@@ -118,6 +118,7 @@ export function createApp({ sql, config = {} }: { sql: Sql; config?: AppConfig }
   app.route('/', queryRoutes(deps))
   app.get('/metrics', async (c) => {
     metrics.pool.set(deps.writer.pendingRows())
+    metrics.pendingBytes.set(deps.writer.pendingBytes())
     metrics.flushesRunning.set(deps.writer.running())
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
   })

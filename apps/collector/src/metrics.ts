@@ -73,6 +73,11 @@ export function createMetrics() {
       help: 'Rows waiting in the group-commit queue',
       registers: [registry],
     }),
+    pendingBytes: new Gauge({
+      name: 'sightline_writer_pending_bytes',
+      help: 'Bytes (COPY text and identify traits) waiting in the group-commit queue; 503 past 128 MiB',
+      registers: [registry],
+    }),
     flushesRunning: new Gauge({
       name: 'sightline_writer_flushes_running',
       help: 'Group-commit transactions in progress (connections in use by ingest)',

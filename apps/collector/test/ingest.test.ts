@@ -428,7 +428,12 @@ describe('CORS and the endpoints around ingest', () => {
     const health = await h.app.request('/healthz')
     expect(health.status).toBe(200)
     expect(await json(health)).toMatchObject({ status: 'ok', database: { status: 'up' } })
-    expect((await h.app.request('/metrics')).headers.get('content-type')).toMatch(/text\/plain/)
+    const metrics = await h.app.request('/metrics')
+    expect(metrics.headers.get('content-type')).toMatch(/text\/plain/)
+    // The write queue in rows and in bytes (nothing waits between tests).
+    const text = await metrics.text()
+    expect(text).toMatch(/^sightline_writer_pending_rows 0$/m)
+    expect(text).toMatch(/^sightline_writer_pending_bytes 0$/m)
     const sdk = await h.app.request('/sdk.js')
     expect(sdk.status).toBe(200)
     const etag = sdk.headers.get('etag')!
