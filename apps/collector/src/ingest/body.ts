@@ -91,9 +91,9 @@ export async function readWire(
 }
 
 /**
- * The body of a Node request, refused once past `limit`: reading stops there (Node discards the rest once
- * the answer is sent, within the request timeout). An error or a close before the end (the client went
- * away, the request timeout cut the body) is an incomplete body.
+ * The body of a Node request, refused once past `limit`: reading stops there (@hono/node-server drains the
+ * rest after the answer, up to a bound, then closes the socket). An error or a close before the end (the
+ * client went away, the request timeout cut the body) is an incomplete body.
  */
 function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
