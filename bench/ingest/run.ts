@@ -13,15 +13,13 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { Batch, Event } from '@sightline/schema'
 import autocannon from 'autocannon'
-import { createSql } from '../../apps/collector/src/db/connect.js'
+import type { createSql } from '../../apps/collector/src/db/connect.js'
 import { copyText } from '../../apps/collector/src/db/copy.js'
-import { migrateUp } from '../../apps/collector/src/db/migrate.js'
-import { loadMigrations } from '../../apps/collector/src/db/migrationFiles.js'
-import { ensurePartitions } from '../../apps/collector/src/db/partitions.js'
 import { createSite } from '../../apps/collector/src/db/sites.js'
 import { toRows } from '../../apps/collector/src/ingest/rows.js'
 import { makeBodies } from './batches.js'
 import { cpuMeter } from './cpu.js'
+import { benchDbUrl, freshDatabase } from './db.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
@@ -37,28 +35,9 @@ const RATE_CONNECTIONS = process.env.BENCH_RATE_CONNECTIONS
 /** Collector processes on the same database (issue 7: one against two). */
 const COLLECTORS = Number(process.env.BENCH_COLLECTORS ?? 1)
 const EVENTS_PER_BATCH = 50
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 /** BENCH_COLLECTOR_ROOT: run the collector of another checkout (an A/B of two commits on one database). */
 const collectorRoot = process.env.BENCH_COLLECTOR_ROOT ?? root
-
-function dbUrl(name: string) {
-  const u = new URL(base)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-
-async function freshDatabase(name: string) {
-  const admin = createSql(base, { max: 1 })
-  await admin.unsafe(`drop database if exists ${name} with (force)`)
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const sql = createSql(dbUrl(name), { max: 4 })
-  // The schema of the collector under test (BENCH_COLLECTOR_ROOT may be another checkout).
-  await migrateUp(sql, await loadMigrations(path.join(collectorRoot, 'migrations')))
-  await ensurePartitions(sql)
-  return sql
-}
 
 async function startCollector(url: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
@@ -169,14 +148,17 @@ async function copyCeiling(sql: ReturnType<typeof createSql>, siteId: string, bo
 }
 
 async function main() {
-  const sql = await freshDatabase('sightline_bench_ingest')
+  // The schema of the collector under test (BENCH_COLLECTOR_ROOT may be another checkout).
+  const sql = await freshDatabase('sightline_bench_ingest', {
+    migrationsDir: path.join(collectorRoot, 'migrations'),
+  })
   const site = await createSite(sql, {
     name: 'bench',
     companyName: 'bench',
     origins: ['https://shop.example'],
   })
   const collectors = await Promise.all(
-    Array.from({ length: COLLECTORS }, () => startCollector(dbUrl('sightline_bench_ingest'))),
+    Array.from({ length: COLLECTORS }, () => startCollector(benchDbUrl('sightline_bench_ingest'))),
   )
   const ports = collectors.map((c) => c.port)
   try {

@@ -10,32 +10,22 @@
  */
 import { writeFileSync } from 'node:fs'
 import { createSql } from '../../apps/collector/src/db/connect.js'
-import { migrateUp } from '../../apps/collector/src/db/migrate.js'
-import { loadMigrations } from '../../apps/collector/src/db/migrationFiles.js'
-import { ensurePartitions } from '../../apps/collector/src/db/partitions.js'
 import { createSite } from '../../apps/collector/src/db/sites.js'
 import { prepareBatch } from '../../apps/collector/src/ingest/prepare.js'
 import { type PreparedBatch, toPreparedBatch } from '../../apps/collector/src/ingest/writer.js'
 import { makeBodies } from './batches.js'
 import { cpuSeconds } from './cpu.js'
+import { benchDbUrl, freshDatabase } from './db.js'
 
 const CLIENTS = Number(process.env.CLIENTS ?? 32)
 const SECONDS = Number(process.env.SECONDS ?? 10)
 /** Group-commit transactions at once (SIGHTLINE_WRITE_CONCURRENCY in the collector), each on its own connection. */
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 1)
 const DB = 'sightline_bench_writer'
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const LIMITS = { wireBytes: 1 << 20, decompressedBytes: 8 << 20 }
 
 async function main() {
-  const admin = createSql(base, { max: 1 })
-  await admin.unsafe(`drop database if exists ${DB} with (force)`)
-  await admin.unsafe(`create database ${DB}`)
-  await admin.end()
-  const url = Object.assign(new URL(base), { pathname: `/${DB}` }).toString()
-  const setup = createSql(url, { max: 1 })
-  await migrateUp(setup, await loadMigrations())
-  await ensurePartitions(setup)
+  const setup = await freshDatabase(DB, { max: 1 })
   // SETUP_SQL: statements run after the migrations, to try a schema change (e.g. an index less)
   if (process.env.SETUP_SQL) await setup.unsafe(process.env.SETUP_SQL)
   const site = await createSite(setup, {
@@ -57,7 +47,7 @@ async function main() {
   const { createWriter } = await import(
     process.env.WRITER_MODULE ?? '../../apps/collector/src/ingest/writer.js'
   )
-  const sql = createSql(url, { max: CONCURRENCY })
+  const sql = createSql(benchDbUrl(DB), { max: CONCURRENCY })
   // The backends of the writer's connections (one per concurrent flush), for their CPU time.
   const reserved = await Promise.all(Array.from({ length: CONCURRENCY }, () => sql.reserve()))
   const pids: number[] = []
