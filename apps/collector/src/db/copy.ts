@@ -23,8 +23,7 @@ export function copyValue(value: unknown): string {
  * of leaving the COPY waiting forever.
  */
 async function copyFrom(sql: Sql, table: string, columns: string[], source: Readable): Promise<void> {
-  const writable =
-    await sql`copy ${sql(table)} (${sql.unsafe(columns.map((c) => `"${c}"`).join(', '))}) from stdin`.writable()
+  const writable = await sql.unsafe(copyStatement(table, columns)).writable()
   await pipeline(source, writable)
 }
 
