@@ -11,6 +11,17 @@ export function cpuSeconds(pid: number, tid?: number): number {
   }
 }
 
+/** Busy CPU seconds of the whole machine, all cores (/proc/stat: everything but idle and iowait). */
+function machineSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields
+    return (user + nice + system + irq + softirq + steal) / 100
+  } catch {
+    return 0
+  }
+}
+
 /** The threads of a process other than its main thread (workers, libuv and V8 helpers). */
 function otherThreads(pid: number): number[] {
   try {
@@ -31,7 +42,8 @@ export interface CpuSources {
 
 /**
  * Share of one core each part used between `start()` and `stop()`: the collectors' main threads, their
- * other threads (prepare workers, GC), the PostgreSQL backends, and this process (the load generator).
+ * other threads (prepare workers, GC), the PostgreSQL backends, this process (the load generator), and the
+ * whole machine.
  * The processes and threads are those alive at `start()`.
  */
 export function cpuMeter() {
@@ -54,6 +66,7 @@ export function cpuMeter() {
       workers,
       postgres,
       loadGenerator: (usage.user + usage.system) / 1e6,
+      machine: machineSeconds(),
       at: performance.now(),
     }
   }
@@ -67,13 +80,15 @@ export function cpuMeter() {
     stop() {
       const last = read()
       const seconds = (last.at - first.at) / 1000
-      const share = (k: 'main' | 'workers' | 'postgres' | 'loadGenerator') =>
+      const share = (k: 'main' | 'workers' | 'postgres' | 'loadGenerator' | 'machine') =>
         Number(((last[k] - first[k]) / seconds).toFixed(2))
       return {
         collectorMain: share('main'),
         collectorOtherThreads: share('workers'),
         postgres: share('postgres'),
         loadGenerator: share('loadGenerator'),
+        /** Every process on the machine (PostgreSQL's WAL writer, checkpointer and autovacuum, the kernel…). */
+        machine: share('machine'),
       }
     },
   }

@@ -1,10 +1,13 @@
 /**
- * bench/ingest: the collector in its own process, load from this process on loopback (autocannon),
- * realistic gzipped batches of 50 mixed events. Reports events/s and requests/s sustained, p50/p99,
- * the COPY ceiling of the same rows into the same tables, and p99 at 50 % of that ceiling.
+ * bench/ingest: the collector in its own process, load from this process on loopback, realistic gzipped
+ * batches of 50 mixed events. Reports events/s and requests/s sustained at full load (autocannon, closed
+ * loop: BENCH_CONNECTIONS connections, each sending again when answered), the COPY ceiling of the same
+ * rows into the same tables, and p50/p99 at 50 % of that ceiling, offered at an even pace (./paced.ts,
+ * open loop: latency counted from each request's due time).
  *
  *   pnpm bench:ingest            # DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
  *   BENCH_SECONDS=20 pnpm bench:ingest
+ *   BENCH_RATES=50000,60000 pnpm bench:ingest   # more paced phases, in events/s
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -20,18 +23,23 @@ import { toRows } from '../../apps/collector/src/ingest/rows.js'
 import { makeBodies } from './batches.js'
 import { cpuMeter } from './cpu.js'
 import { benchDbUrl, freshDatabase } from './db.js'
+import { paced } from './paced.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 /**
- * Connections of the fixed-rate phase. Each autocannon connection waits for its answer before sending
- * again, so N connections can offer at most N / latency requests per second: at 32 connections and 50 ms,
- * 640 req/s, whatever the rate asked. By default the phase gets enough connections to offer its rate at
- * 250 ms of latency, so it measures the collector at that rate, not the load generator's ceiling.
+ * BENCH_RATES=40000,50000: more fixed-rate phases after the 50 % one, in events/s, each with bodies of its
+ * own (to find the highest rate that keeps p99 under 100 ms).
  */
-const RATE_CONNECTIONS = process.env.BENCH_RATE_CONNECTIONS
-  ? Number(process.env.BENCH_RATE_CONNECTIONS)
-  : undefined
+const RATES = (process.env.BENCH_RATES ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((r) => {
+    const n = Number(r)
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`BENCH_RATES: "${r}" is not a positive number of events/s`)
+    return n
+  })
 /** Collector processes on the same database (issue 7: one against two). */
 const COLLECTORS = Number(process.env.BENCH_COLLECTORS ?? 1)
 const EVENTS_PER_BATCH = 50
@@ -78,14 +86,9 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
   return { child, port }
 }
 
-async function load(
-  ports: number[],
-  key: string,
-  bodies: Buffer[],
-  opts: { seconds: number; rate?: number; connections?: number },
-) {
+async function load(ports: number[], key: string, bodies: Buffer[], opts: { seconds: number }) {
   let next = 0
-  const connections = opts.connections ?? CONNECTIONS
+  const connections = CONNECTIONS
   const results = await Promise.all(
     ports.map((port) =>
       autocannon({
@@ -93,7 +96,6 @@ async function load(
         method: 'POST',
         connections: Math.ceil(connections / ports.length),
         duration: opts.seconds,
-        ...(opts.rate ? { overallRate: Math.ceil(opts.rate / ports.length) } : {}),
         headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
         requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
       }),
@@ -163,7 +165,8 @@ async function main() {
   const ports = collectors.map((c) => c.port)
   try {
     process.stderr.write('generating bodies…\n')
-    const bodies = makeBodies(Math.max(30_000, SECONDS * 2500), 500)
+    // Enough for 2,000 requests/s (100 k events/s) at full load; the fixed-rate phases make their own.
+    const bodies = makeBodies(Math.max(20_000, SECONDS * 2000), 500)
     process.stderr.write(`warm-up 3 s…\n`)
     await load(ports, site.siteKey, makeBodies(3000, 50), { seconds: 3 })
     const meter = cpuMeter()
@@ -177,7 +180,7 @@ async function main() {
     process.stderr.write(`max throughput, ${SECONDS} s, ${CONNECTIONS} connections…\n`)
     meter.start(await sources())
     const max = {
-      ...(await load(ports, site.siteKey, bodies.slice(0, bodies.length / 2), { seconds: SECONDS })),
+      ...(await load(ports, site.siteKey, bodies, { seconds: SECONDS })),
       cores: meter.stop(),
     }
 
@@ -185,15 +188,26 @@ async function main() {
     const copy = await copyCeiling(sql, site.siteId, makeBodies(4000, 200))
     const targetEventsPerSecond = Math.round(copy.rowsPerSecond / 2)
     process.stderr.write(`fixed rate: ${targetEventsPerSecond} events/s (50 % of COPY), ${SECONDS} s…\n`)
-    const rate = Math.ceil(targetEventsPerSecond / EVENTS_PER_BATCH)
-    meter.start(await sources())
-    const atHalf = {
-      ...(await load(ports, site.siteKey, bodies.slice(bodies.length / 2), {
-        seconds: SECONDS,
+    const atRate = async (eventsPerSecond: number) => {
+      const rate = eventsPerSecond / EVENTS_PER_BATCH
+      const phaseBodies = makeBodies(Math.ceil(rate * SECONDS), 500)
+      meter.start(await sources())
+      const result = await paced({
+        ports,
+        path: `/v1/batch?key=${site.siteKey}`,
+        headers: { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', Origin: 'https://shop.example' },
+        bodies: phaseBodies,
         rate,
-        connections: RATE_CONNECTIONS ?? Math.max(CONNECTIONS, Math.ceil(rate * 0.25)),
-      })),
-      cores: meter.stop(),
+        seconds: SECONDS,
+        eventsPerRequest: EVENTS_PER_BATCH,
+      })
+      return { targetEventsPerSecond: eventsPerSecond, ...result, cores: meter.stop() }
+    }
+    const atHalf = await atRate(targetEventsPerSecond)
+    const sweep = []
+    for (const eventsPerSecond of RATES) {
+      process.stderr.write(`fixed rate: ${eventsPerSecond} events/s, ${SECONDS} s…\n`)
+      sweep.push(await atRate(eventsPerSecond))
     }
     const [stored] = await sql`select count(*)::int as n from ingested_batches`
     const result = {
@@ -206,7 +220,8 @@ async function main() {
       seconds: SECONDS,
       max,
       copyCeiling: copy,
-      atHalfCopyCeiling: { targetEventsPerSecond, ...atHalf },
+      atHalfCopyCeiling: atHalf,
+      ...(sweep.length ? { fixedRates: sweep } : {}),
       ratioOfCopyCeiling: Number((max.eventsPerSecond / copy.rowsPerSecond).toFixed(2)),
       batchesStored: stored!.n,
     }
@@ -221,13 +236,16 @@ async function main() {
     )
     console.log(`| COPY ceiling (same rows, same tables) | ${copy.rowsPerSecond} rows/s |`)
     console.log(`| max / COPY | ${result.ratioOfCopyCeiling} |`)
-    console.log(
-      `| at 50 % of COPY (${targetEventsPerSecond} events/s, ${atHalf.connections} connections) | ${atHalf.eventsPerSecond} events/s achieved, p50 ${atHalf.p50ms} ms, p99 ${atHalf.p99ms} ms, non-2xx ${atHalf.non2xx} |`,
-    )
+    const fixed = (r: typeof atHalf) =>
+      `${r.eventsPerSecond} events/s achieved, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms (answer only: ${r.serviceP99ms}), max ${r.maxMs} ms, ${r.connections} sockets, non-2xx ${r.non2xx}, errors ${r.errors}, unsent ${r.unsent}`
+    console.log(`| at 50 % of COPY, paced (${targetEventsPerSecond} events/s) | ${fixed(atHalf)} |`)
+    for (const r of sweep) console.log(`| paced at ${r.targetEventsPerSecond} events/s | ${fixed(r)} |`)
     const cores = (c: typeof max.cores) =>
-      `collector main thread ${c.collectorMain}, its other threads ${c.collectorOtherThreads}, PostgreSQL backends ${c.postgres}, load generator ${c.loadGenerator}`
+      `collector main thread ${c.collectorMain}, its other threads ${c.collectorOtherThreads}, PostgreSQL backends ${c.postgres}, load generator ${c.loadGenerator}; whole machine ${c.machine}`
     console.log(`| cores used at max | ${cores(max.cores)} |`)
     console.log(`| cores used at 50 % | ${cores(atHalf.cores)} |`)
+    for (const r of sweep)
+      console.log(`| cores used at ${r.targetEventsPerSecond} events/s | ${cores(r.cores)} |`)
   } finally {
     // Wait for the collectors to exit (a --cpu-prof profile is written then).
     await Promise.all(
