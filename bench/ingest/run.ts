@@ -86,6 +86,26 @@ async function startCollector(url: string): Promise<{ child: ChildProcess; port:
   return { child, port }
 }
 
+/**
+ * Waits until every collector's writer is idle (no row pending, no flush running, from /metrics), then 2 s
+ * more: a phase that follows an overloaded one must not start with its backlog.
+ */
+async function settle(ports: number[]) {
+  const deadline = Date.now() + 60_000
+  for (const port of ports) {
+    for (;;) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      const value = (name: string) =>
+        Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
+      if (value('sightline_writer_pending_rows') === 0 && value('sightline_writer_flushes_running') === 0)
+        break
+      if (Date.now() > deadline) throw new Error(`collector on port ${port} still busy after 60 s`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000))
+}
+
 async function load(ports: number[], key: string, bodies: Buffer[], opts: { seconds: number }) {
   let next = 0
   const connections = CONNECTIONS
@@ -191,6 +211,7 @@ async function main() {
     const atRate = async (eventsPerSecond: number) => {
       const rate = eventsPerSecond / EVENTS_PER_BATCH
       const phaseBodies = makeBodies(Math.ceil(rate * SECONDS), 500)
+      await settle(ports)
       meter.start(await sources())
       const result = await paced({
         ports,
