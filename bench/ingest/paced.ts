@@ -86,6 +86,8 @@ export async function paced(opts: {
   const waiting: Request[] = []
   let answered = 0
   let finish: () => void = () => {}
+  /** The first answer this client could not read: the phase then throws instead of miscounting. */
+  let unreadable: string | undefined
 
   const done = (conn: Conn, status: number) => {
     const now = performance.now()
@@ -111,12 +113,17 @@ export async function paced(opts: {
     const status = Number(headers.slice(9, 12))
     const length = /\r\ncontent-length:\s*(\d+)/i.exec(headers)
     if (!length) {
-      conn.socket.destroy(new Error('paced: an answer without Content-Length'))
+      unreadable ??= `an answer without Content-Length (status ${status})`
+      conn.socket.destroy()
       return
     }
     const size = end + 4 + Number(length[1])
     if (conn.buf.length < size) return
-    if (conn.buf.length > size) conn.socket.destroy(new Error('paced: bytes after the answer'))
+    if (conn.buf.length > size) {
+      unreadable ??= `${conn.buf.length - size} bytes after an answer (status ${status})`
+      conn.socket.destroy()
+      return
+    }
     conn.buf = Buffer.alloc(0)
     done(conn, status)
   }
@@ -215,6 +222,8 @@ export async function paced(opts: {
     }
   }
   for (const conn of all) conn.socket.destroy()
+  if (unreadable)
+    throw new Error(`paced: ${unreadable}; this client reads only Content-Length answers, one at a time`)
   const elapsed = opts.seconds
   const pct = (values: number[], p: number) => {
     if (!values.length) return Number.NaN
