@@ -108,6 +108,26 @@ describe('generatePlaywrightTest', () => {
     ])
   })
 
+  it('should put the click before the SPA route change it caused in the same millisecond', () => {
+    // As the collector returns them: the page view was emitted at once, the click after its dead-click window.
+    const lines = body(
+      generatePlaywrightTest({
+        sessionId: 's',
+        events: [
+          view(0, `${SITE}/`),
+          view(1_000, `${SITE}/products?ref=nav`, 'spa'),
+          ev('click', 1_000, { role: 'button', accessibleName: 'Products', elementTag: 'button' }),
+        ],
+      }),
+    )
+    expect(lines).toEqual([
+      'await page.goto(`${BASE_URL}/`)',
+      'await expect(page).toHaveURL((url) => isPage(url, `${BASE_URL}/`))',
+      "await page.getByRole('button', { name: 'Products', exact: true }).click()",
+      'await expect(page).toHaveURL((url) => isPage(url, `${BASE_URL}/products?ref=nav`))',
+    ])
+  })
+
   it('should go back when the page is the one before the previous', () => {
     const lines = body(
       generatePlaywrightTest({

@@ -141,9 +141,17 @@ function pickLane(
   return { lane: new Set(lane), others: lanes.filter((l) => !l.some((t) => lane.includes(t))).length }
 }
 
+/**
+ * Order within one millisecond: an SPA route change comes after the other events of that millisecond. The
+ * click that causes one is recorded first (the SDK listens in the capture phase, before the page's own
+ * handler pushes the route) but often in the same millisecond, and the collector then returns the page view
+ * first: it was emitted at once, the click only once judged for dead and rage clicks.
+ */
+const sameMsRank = (e: TimelineEvent) => (e.kind === 'pageview' && e.data.navigationType === 'spa' ? 1 : 0)
+
 /** Generates the Playwright test file (TypeScript) for one tab of a recorded session. */
 export function generatePlaywrightTest(input: ExportInput): string {
-  const sorted = [...input.events].sort((a, b) => a.t - b.t)
+  const sorted = [...input.events].sort((a, b) => a.t - b.t || sameMsRank(a) - sameMsRank(b))
   const { lane, others } = pickLane(sorted, input.tabIds)
   const events = sorted.filter((e) => e.tabId === null || lane.has(e.tabId))
   const firstView = events.find((e) => e.kind === 'pageview')
