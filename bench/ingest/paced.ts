@@ -18,6 +18,8 @@
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 
+const TRACE = Boolean(process.env.PACED_TRACE)
+
 export interface PacedResult {
   /** Requests per second asked for. */
   rate: number
@@ -94,7 +96,7 @@ export async function paced(opts: {
     const { request, writtenAt } = conn.busy!
     conn.busy = undefined
     latencies.push(now - request.due)
-    if (process.env.PACED_TRACE) trace.push([request.due - start, now - request.due])
+    if (TRACE) trace.push([request.due - start, now - request.due])
     service.push(now - writtenAt)
     if (status >= 200 && status < 300) ok++
     else non2xx++
@@ -206,7 +208,7 @@ export async function paced(opts: {
       new Promise((resolve) => setTimeout(resolve, 10_000)),
     ])
   errors += sentCount - answered - errors
-  if (process.env.PACED_TRACE) {
+  if (TRACE) {
     const windows = new Map<number, number[]>()
     for (const [at, ms] of trace) {
       const w = Math.floor(at / 1000)
@@ -224,20 +226,20 @@ export async function paced(opts: {
   for (const conn of all) conn.socket.destroy()
   if (unreadable)
     throw new Error(`paced: ${unreadable}; this client reads only Content-Length answers, one at a time`)
-  const elapsed = opts.seconds
-  const pct = (values: number[], p: number) => {
-    if (!values.length) return Number.NaN
-    const sorted = Float64Array.from(values).sort()
-    return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!)
-  }
+  /** The p-th percentile of values sorted ascending (NaN when there are none). */
+  const pct = (sorted: Float64Array, p: number) =>
+    sorted.length
+      ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!)
+      : Number.NaN
+  const byLatency = Float64Array.from(latencies).sort()
   return {
     rate: opts.rate,
-    requestsPerSecond: Math.round(ok / elapsed),
-    eventsPerSecond: Math.round((ok / elapsed) * opts.eventsPerRequest),
-    p50ms: pct(latencies, 50),
-    p99ms: pct(latencies, 99),
-    maxMs: pct(latencies, 100),
-    serviceP99ms: pct(service, 99),
+    requestsPerSecond: Math.round(ok / opts.seconds),
+    eventsPerSecond: Math.round((ok / opts.seconds) * opts.eventsPerRequest),
+    p50ms: pct(byLatency, 50),
+    p99ms: pct(byLatency, 99),
+    maxMs: pct(byLatency, 100),
+    serviceP99ms: pct(Float64Array.from(service).sort(), 99),
     connections: peak,
     non2xx,
     errors,

@@ -108,13 +108,12 @@ async function settle(ports: number[]) {
 
 async function load(ports: number[], key: string, bodies: Buffer[], opts: { seconds: number }) {
   let next = 0
-  const connections = CONNECTIONS
   const results = await Promise.all(
     ports.map((port) =>
       autocannon({
         url: `http://127.0.0.1:${port}/v1/batch?key=${key}`,
         method: 'POST',
-        connections: Math.ceil(connections / ports.length),
+        connections: Math.ceil(CONNECTIONS / ports.length),
         duration: opts.seconds,
         headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip', origin: 'https://shop.example' },
         requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
@@ -132,7 +131,7 @@ async function load(ports: number[], key: string, bodies: Buffer[], opts: { seco
   }
   const ok = sum((r) => r['2xx'] / r.duration)
   return {
-    connections,
+    connections: CONNECTIONS,
     requestsPerSecond: Math.round(ok),
     eventsPerSecond: Math.round(ok * EVENTS_PER_BATCH),
     // p50/p99 of the slowest collector (autocannon does not merge histograms)
