@@ -41,6 +41,19 @@ describe('POST /v1/batch fuzzing', () => {
     expect(scroll).toEqual({ depthPercent: 0 })
   })
 
+  it('should refuse a session start past the year 2243 as an invalid batch, not leave it for PostgreSQL to refuse', async () => {
+    // Found by fuzzing (seed -1426008300): startedAt 934008125719078 (the year 31567) passed validation, and its
+    // ISO string (+031567-…) was refused by PostgreSQL: 400 rejected_by_database instead of invalid_batch.
+    const batch = makeBatch({ session: { startedAt: 934_008_125_719_078, actor: 'human' } })
+    const res = await post(h, batch)
+    expect(res.status).toBe(400)
+    expect(await json(res)).toMatchObject({ error: { code: 'invalid_batch' } })
+    expect(
+      (await json(await post(h, makeBatch({ session: { startedAt: 8_640_000_000_000, actor: 'human' } }))))
+        .ok,
+    ).toBe(true)
+  })
+
   it('should never answer 5xx, hang, half-write or store-fail for 2,000 generated and mutated bodies', async () => {
     const statuses = new Map<number, number>()
     const accepted = new Set<string>()

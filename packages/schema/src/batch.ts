@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { MAX_EVENTS_PER_BATCH, MAX_TEXT_CHARS, MAX_URL_CHARS, PROTOCOL_VERSION } from './limits.js'
+import {
+  MAX_EPOCH_MS,
+  MAX_EVENTS_PER_BATCH,
+  MAX_TEXT_CHARS,
+  MAX_URL_CHARS,
+  PROTOCOL_VERSION,
+} from './limits.js'
 
 const uuid = z.uuid()
 
@@ -22,7 +28,7 @@ export const PageContext = z.object({
 
 export const SessionContext = z.object({
   /** When the session began (client clock, ms since epoch). */
-  startedAt: z.number().int().min(0),
+  startedAt: z.number().int().min(0).max(MAX_EPOCH_MS),
   actor: z.enum(['human', 'automation']).default('human'),
   /** Set by @sightline/playwright: links the session to a test_runs row of the same company. */
   testRunId: uuid.optional(),
@@ -42,7 +48,7 @@ export const Batch = z.object({
   /** Stable id of the batch; a retry reuses it, which makes delivery idempotent. */
   batchId: uuid,
   /** Client clock when this attempt was sent (ms since epoch); used for clock-skew correction. */
-  sentAt: z.number().int().min(0).max(8_640_000_000_000),
+  sentAt: z.number().int().min(0).max(MAX_EPOCH_MS),
   sdk: z.object({ name: z.string().max(64).default('@sightline/sdk'), version: z.string().min(1).max(32) }),
   page: PageContext,
   session: SessionContext,

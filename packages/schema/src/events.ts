@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { SIGNAL_KINDS } from './kinds.js'
 import {
   MAX_BODY_CHARS,
+  MAX_EPOCH_MS,
   MAX_MESSAGE_CHARS,
   MAX_PATH_POINTS,
   MAX_RECORDS_PER_SEGMENT,
@@ -18,7 +19,7 @@ const int = z.number().int().min(-2_147_483_648).max(2_147_483_647)
 const count = z.number().int().min(0).max(2_147_483_647)
 const ms = z.number().finite().min(0).max(1e12)
 /** Milliseconds since the Unix epoch. */
-const epochMs = z.number().int().min(0).max(8_640_000_000_000)
+const epochMs = z.number().int().min(0).max(MAX_EPOCH_MS)
 const bytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 /** Metadata objects: depth and size are checked separately (see validate.ts in the collector). */
 const metadata = z.record(z.string().max(256), z.unknown())

@@ -36,6 +36,12 @@ export const MAX_BODY_CHARS = 150_000
 /** Points in one mouse path. */
 export const MAX_PATH_POINTS = 1000
 
+/**
+ * Latest time accepted anywhere in a batch, in ms since the epoch: 8.64e12, the year 2243. Past the year
+ * 9999 a date's ISO string grows a sign and six digits (`+031567-…`), which PostgreSQL cannot read back.
+ */
+export const MAX_EPOCH_MS = 8_640_000_000_000
+
 /** Client clocks further than this from the collector's are corrected (see docs/adr/0006-clock-skew.md). */
 export const CLOCK_SKEW_THRESHOLD_MS = 60_000
 /** Events older than this (after correction) are refused: the outbox keeps data at most this long. */
